@@ -58,12 +58,12 @@ type probe struct {
 }
 
 var (
-	prefix = slot{op: 0xbf, dst: 6, src: 1}   // r6 = r1
-	movR0  = slot{op: 0xb7}                   // r0 = 0
-	exit   = slot{op: 0x95}                   // exit
-	call1  = slot{op: 0x85, src: 1, imm: 2}   // call pc+2
-	ldMap  = slot{op: 0x18, dst: 1, src: 1}   // r1 = map (fd patched by the oracle)
-	ldVal  = slot{op: 0x18, dst: 1, src: 2}   // r1 = map value
+	prefix = slot{op: 0xbf, dst: 6, src: 1} // r6 = r1
+	movR0  = slot{op: 0xb7}                 // r0 = 0
+	exit   = slot{op: 0x95}                 // exit
+	call1  = slot{op: 0x85, src: 1, imm: 2} // call pc+2
+	ldMap  = slot{op: 0x18, dst: 1, src: 1} // r1 = map (fd patched by the oracle)
+	ldVal  = slot{op: 0x18, dst: 1, src: 2} // r1 = map value
 	second = func(imm int32) slot { return slot{imm: imm} }
 )
 
