@@ -15,24 +15,24 @@ type Anc uint32
 
 // The ancillary fields Linux 6.1 knows (SKF_AD_*).
 const (
-	AncProtocol        Anc = 0  // skb->protocol (network byte order, converted)
-	AncPktType         Anc = 4  // skb->pkt_type
-	AncIfIndex         Anc = 8  // skb->dev->ifindex
-	AncNlAttr          Anc = 12 // netlink attribute search from offset A for type X
-	AncNlAttrNest      Anc = 16 // nested netlink attribute search
-	AncMark            Anc = 20 // skb->mark
-	AncQueue           Anc = 24 // skb->queue_mapping
-	AncHaType          Anc = 28 // skb->dev->type
-	AncRxHash          Anc = 32 // skb->hash
-	AncCPU             Anc = 36 // raw_smp_processor_id()
-	AncAluXorX         Anc = 40 // A ^= X
-	AncVlanTag         Anc = 44 // skb->vlan_tci
-	AncVlanTagPresent  Anc = 48 // skb_vlan_tag_present()
-	AncPayOffset       Anc = 52 // skb_get_poff(): offset of the transport payload
-	AncRandom          Anc = 56 // prandom_u32()
-	AncVlanTPID        Anc = 60 // skb->vlan_proto
-	ancMax             Anc = 64 // SKF_AD_MAX
-	ancNamesLen            = ancMax / 4
+	AncProtocol       Anc = 0  // skb->protocol (network byte order, converted)
+	AncPktType        Anc = 4  // skb->pkt_type
+	AncIfIndex        Anc = 8  // skb->dev->ifindex
+	AncNlAttr         Anc = 12 // netlink attribute search from offset A for type X
+	AncNlAttrNest     Anc = 16 // nested netlink attribute search
+	AncMark           Anc = 20 // skb->mark
+	AncQueue          Anc = 24 // skb->queue_mapping
+	AncHaType         Anc = 28 // skb->dev->type
+	AncRxHash         Anc = 32 // skb->hash
+	AncCPU            Anc = 36 // raw_smp_processor_id()
+	AncAluXorX        Anc = 40 // A ^= X
+	AncVlanTag        Anc = 44 // skb->vlan_tci
+	AncVlanTagPresent Anc = 48 // skb_vlan_tag_present()
+	AncPayOffset      Anc = 52 // skb_get_poff(): offset of the transport payload
+	AncRandom         Anc = 56 // prandom_u32()
+	AncVlanTPID       Anc = 60 // skb->vlan_proto
+	ancMax            Anc = 64 // SKF_AD_MAX
+	ancNamesLen           = ancMax / 4
 )
 
 // ancNames are the bpf_asm spellings (`ld #proto`), the ones the kernel's

@@ -24,19 +24,19 @@ type tcpdumpOp struct {
 type argForm int
 
 const (
-	argNone    argForm = iota
-	argImmHex          // #0x%x
-	argImmDec          // #%d
-	argMem             // M[%d]
-	argAbs             // [%d]
-	argInd             // [x + %d]
-	argMsh             // 4*([%d]&0xf)
-	argX               // x
-	argPktLen          // #pktlen
-	argJa              // absolute target pc+1+k
-	argJmpImm          // #0x%x + targets
-	argJmpX            // x + targets
-	argUnimp           // 0x%x (the code)
+	argNone   argForm = iota
+	argImmHex         // #0x%x
+	argImmDec         // #%d
+	argMem            // M[%d]
+	argAbs            // [%d]
+	argInd            // [x + %d]
+	argMsh            // 4*([%d]&0xf)
+	argX              // x
+	argPktLen         // #pktlen
+	argJa             // absolute target pc+1+k
+	argJmpImm         // #0x%x + targets
+	argJmpX           // x + targets
+	argUnimp          // 0x%x (the code)
 )
 
 // tcpdumpOps maps the opcodes libpcap prints by name.
