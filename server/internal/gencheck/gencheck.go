@@ -52,9 +52,8 @@ func Mockgen(t *testing.T, file string) {
 			}
 		}
 		cmd := exec.Command(goTool(), args...)
-		cmd.Stderr = os.Stderr
-		if err := cmd.Run(); err != nil {
-			t.Fatalf("go %s: %v", strings.Join(args, " "), err)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
 		}
 		want, err := os.ReadFile(tmp)
 		if err != nil {
