@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# build.sh: build the web playground into web/dist (the wasm core, the
+# TypeScript bundle, wasm_exec.js from the same Go toolchain, precompressed
+# copies), then the bpfplay binary, which embeds web/dist.
+#
+#   scripts/build.sh               everything
+#   scripts/build.sh --web         only web/dist (no binary)
+#   scripts/build.sh --fast        no minify, no precompression (development)
+#
+# Needs Go and npm (the npm registry supplies the pinned CodeMirror packages;
+# esbuild itself runs through its Go API, pinned in go.mod).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+binary=1
+flags=()
+for a in "$@"; do
+	case "$a" in
+	--web) binary=0 ;;
+	--fast) flags+=(-minify=false -compress=false) ;;
+	*) echo "build.sh: unknown flag $a" >&2; exit 2 ;;
+	esac
+done
+
+if ! command -v npm >/dev/null 2>&1; then
+	echo "build.sh: npm not found; install Node.js and npm (Debian: apt-get install -y npm)" >&2
+	exit 1
+fi
+# Install the locked npm packages when missing or when the lockfile changed.
+if [ ! -f web/node_modules/.package-lock.json ] || [ web/package-lock.json -nt web/node_modules/.package-lock.json ]; then
+	npm ci --prefix web --no-audit --no-fund --loglevel=error
+fi
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+GOOS=js GOARCH=wasm go build -trimpath -ldflags='-s -w' -o "$tmp/bpfplay.wasm" ./wasm
+go run ./web/build -web web -out web/dist -wasm "$tmp/bpfplay.wasm" "${flags[@]}"
+
+if [ "$binary" = 1 ]; then
+	go build -o bpfplay ./cmd/bpfplay
+	echo "built ./bpfplay (web playground embedded)"
+fi

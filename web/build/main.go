@@ -1,0 +1,378 @@
+// Command build bundles the web playground into web/dist. It is run by
+// scripts/build.sh after the wasm core was compiled:
+//
+//	go run ./web/build -wasm /tmp/bpfplay.wasm -out web/dist
+//
+// It uses esbuild's Go API (pinned in go.mod) so no JavaScript tool beyond
+// npm's package install is needed. Assets get content-hashed names
+// (assets/app-HASH.js, ...) so a server can cache them forever; the pages
+// (index.html, embed/index.html, demo/index.html) and embed.js keep stable
+// names. Every file is also written precompressed (.br, .gz) when that
+// saves bytes, and sizes.json records the figures the issue asks for.
+package main
+
+import (
+	"bytes"
+	"compress/flate"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+
+	"github.com/andybalholm/brotli"
+	"github.com/evanw/esbuild/pkg/api"
+)
+
+func main() {
+	var (
+		webDir   = flag.String("web", "web", "the web/ source directory")
+		outDir   = flag.String("out", "web/dist", "output directory (emptied first, except .keep)")
+		wasmPath = flag.String("wasm", "", "the compiled core (GOOS=js GOARCH=wasm go build ./wasm)")
+		minify   = flag.Bool("minify", true, "minify JavaScript and CSS")
+		compress = flag.Bool("compress", true, "write .br and .gz files next to each asset")
+		base     = flag.String("base", "/", "URL path the site is served under (absolute, ending in /)")
+	)
+	flag.Parse()
+	if !strings.HasPrefix(*base, "/") || !strings.HasSuffix(*base, "/") {
+		fmt.Fprintln(os.Stderr, "web/build: -base must start and end with /")
+		os.Exit(2)
+	}
+	if err := run(*webDir, *outDir, *wasmPath, *base, *minify, *compress); err != nil {
+		fmt.Fprintln(os.Stderr, "web/build:", err)
+		os.Exit(1)
+	}
+}
+
+// assets names the hashed files the scripts need at run time; it is
+// compiled into the bundles as the global BPFPLAY_ASSETS (paths relative to
+// the site root, Base being the root's URL path).
+type assets struct {
+	Base     string `json:"base"`
+	Worker   string `json:"worker"`
+	Wasm     string `json:"wasm"`
+	WasmExec string `json:"wasm_exec"`
+	App      string `json:"app,omitempty"`
+	AppCSS   string `json:"app_css,omitempty"`
+	Embed    string `json:"embed_view,omitempty"`
+}
+
+func run(webDir, outDir, wasmPath, base string, minify, compress bool) error {
+	if wasmPath == "" {
+		return errors.New("-wasm is required (build it with GOOS=js GOARCH=wasm go build -o X ./wasm)")
+	}
+	if _, err := os.Stat(filepath.Join(webDir, "node_modules", "@codemirror", "view")); err != nil {
+		return fmt.Errorf("npm packages missing in %s/node_modules: run `npm ci --prefix %s` (scripts/build.sh does)", webDir, webDir)
+	}
+	if err := clean(outDir); err != nil {
+		return err
+	}
+	assetDir := filepath.Join(outDir, "assets")
+	if err := os.MkdirAll(assetDir, 0o755); err != nil {
+		return err
+	}
+	a := assets{Base: base}
+	var err error
+	if a.Wasm, err = copyHashed(wasmPath, assetDir, "bpfplay", ".wasm"); err != nil {
+		return err
+	}
+	wasmExec := filepath.Join(runtime.GOROOT(), "lib", "wasm", "wasm_exec.js")
+	if a.WasmExec, err = copyHashed(wasmExec, assetDir, "wasm_exec", ".js"); err != nil {
+		return fmt.Errorf("wasm_exec.js of this Go toolchain: %w", err)
+	}
+
+	// The worker first: the other bundles need its hashed name.
+	out, err := bundle(webDir, assetDir, []string{"src/worker.ts"}, "[name]-[hash]", nil, minify)
+	if err != nil {
+		return err
+	}
+	a.Worker = out["worker.js"]
+
+	define, _ := json.Marshal(a)
+	out, err = bundle(webDir, assetDir, []string{"src/app.ts", "src/embedview.ts", "src/app.css"}, "[name]-[hash]",
+		map[string]string{"BPFPLAY_ASSETS": string(define)}, minify)
+	if err != nil {
+		return err
+	}
+	a.App, a.AppCSS, a.Embed = out["app.js"], out["app.css"], out["embedview.js"]
+
+	// embed.js keeps a stable name: other sites link to it. Its CSS is
+	// compiled in as text and injected, scoped to the snippets.
+	define, _ = json.Marshal(a)
+	if _, err := bundle(webDir, outDir, []string{"src/embed.ts"}, "[name]",
+		map[string]string{"BPFPLAY_ASSETS": string(define)}, minify, ".css"); err != nil {
+		return err
+	}
+
+	pages := map[string]string{ // template -> output, both relative
+		"pages/index.html": "index.html",
+		"pages/embed.html": "embed/index.html",
+		"pages/demo.html":  "demo/index.html",
+	}
+	for src, dst := range pages {
+		if err := writePage(filepath.Join(webDir, src), filepath.Join(outDir, dst), a); err != nil {
+			return err
+		}
+	}
+	if err := copyStatic(filepath.Join(webDir, "static"), outDir); err != nil {
+		return err
+	}
+	sizes, err := precompress(outDir, compress)
+	if err != nil {
+		return err
+	}
+	sizes.Assets = a
+	b, _ := json.MarshalIndent(sizes, "", "  ")
+	if err := os.WriteFile(filepath.Join(outDir, "sizes.json"), append(b, '\n'), 0o644); err != nil {
+		return err
+	}
+	fmt.Printf("web/dist: wasm %s raw, %s brotli; JS+CSS of the playground %s brotli\n",
+		kb(sizes.WasmRaw), kb(sizes.WasmBrotli), kb(sizes.AppBrotli))
+	return nil
+}
+
+func kb(n int64) string { return fmt.Sprintf("%.1f KB", float64(n)/1024) }
+
+// clean empties dir but keeps .keep (committed so go:embed has a file).
+func clean(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return os.MkdirAll(dir, 0o755)
+	}
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if e.Name() == ".keep" {
+			continue
+		}
+		if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func shortHash(b []byte) string {
+	h := sha256.Sum256(b)
+	return strings.ToUpper(hex.EncodeToString(h[:4]))
+}
+
+func copyHashed(src, dstDir, base, ext string) (string, error) {
+	b, err := os.ReadFile(src)
+	if err != nil {
+		return "", err
+	}
+	name := base + "-" + shortHash(b) + ext
+	return "assets/" + name, os.WriteFile(filepath.Join(dstDir, name), b, 0o644)
+}
+
+// bundle runs esbuild and returns a map from the entry's base output name
+// ("app.js") to its written path relative to the site root.
+func bundle(webDir, outDir string, entries []string, names string, define map[string]string, minify bool, textExt ...string) (map[string]string, error) {
+	loaders := map[string]api.Loader{".s": api.LoaderText, ".txt": api.LoaderText}
+	for _, ext := range textExt {
+		loaders[ext] = api.LoaderText
+	}
+	opts := api.BuildOptions{
+		AbsWorkingDir:     mustAbs(webDir),
+		EntryPoints:       entries,
+		Bundle:            true,
+		Outdir:            mustAbs(outDir),
+		EntryNames:        names,
+		Format:            api.FormatIIFE,
+		Target:            api.ES2020,
+		Platform:          api.PlatformBrowser,
+		MinifyWhitespace:  minify,
+		MinifyIdentifiers: minify,
+		MinifySyntax:      minify,
+		Sourcemap:         api.SourceMapNone,
+		Write:             true,
+		Metafile:          true,
+		LogLevel:          api.LogLevelWarning,
+		Loader:            loaders,
+		Define:            define,
+		Charset:           api.CharsetUTF8,
+		LegalComments:     api.LegalCommentsEndOfFile,
+	}
+	res := api.Build(opts)
+	if len(res.Errors) > 0 {
+		var msgs []string
+		for _, m := range api.FormatMessages(res.Errors, api.FormatMessagesOptions{Kind: api.ErrorMessage}) {
+			msgs = append(msgs, m)
+		}
+		return nil, fmt.Errorf("esbuild:\n%s", strings.Join(msgs, "\n"))
+	}
+	var meta struct {
+		Outputs map[string]struct {
+			EntryPoint string `json:"entryPoint"`
+		} `json:"outputs"`
+	}
+	if err := json.Unmarshal([]byte(res.Metafile), &meta); err != nil {
+		return nil, err
+	}
+	site := mustAbs(filepath.Dir(outDir))
+	if filepath.Base(outDir) != "assets" {
+		site = mustAbs(outDir)
+	}
+	out := map[string]string{}
+	for file, o := range meta.Outputs {
+		if o.EntryPoint == "" {
+			continue
+		}
+		base := strings.TrimSuffix(path.Base(o.EntryPoint), path.Ext(o.EntryPoint))
+		ext := path.Ext(file)
+		rel, err := filepath.Rel(site, filepath.Join(mustAbs(webDir), file))
+		if err != nil {
+			return nil, err
+		}
+		out[base+ext] = filepath.ToSlash(rel)
+	}
+	return out, nil
+}
+
+func mustAbs(p string) string {
+	a, err := filepath.Abs(p)
+	if err != nil {
+		panic("BUG: " + err.Error())
+	}
+	return a
+}
+
+// writePage fills a page template: {{ROOT}} is the site's base path ("/"),
+// {{app.js}} etc. name the hashed assets. Paths are absolute so that a
+// server can answer /s/{id} with index.html itself.
+func writePage(src, dst string, a assets) error {
+	b, err := os.ReadFile(src)
+	if err != nil {
+		return err
+	}
+	root := a.Base
+	r := strings.NewReplacer(
+		"{{ROOT}}", root,
+		"{{app.js}}", root+a.App,
+		"{{app.css}}", root+a.AppCSS,
+		"{{embedview.js}}", root+a.Embed,
+		"{{wasm}}", root+a.Wasm,
+		"{{demo_state}}", demoState,
+	)
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(dst, []byte(r.Replace(string(b))), 0o644)
+}
+
+// demoState is the share-link data of the demo page's iframe: the same
+// encoding as web/src/state.ts (JSON, raw DEFLATE, base64url).
+var demoState = func() string {
+	var buf bytes.Buffer
+	w, _ := flate.NewWriter(&buf, flate.BestCompression)
+	w.Write([]byte(`{"v":1,"source":"; XDP_DROP is 1\nr0 = 1\nexit\n","dialect":"kernel","prog_type":"xdp"}`))
+	w.Close()
+	return base64.RawURLEncoding.EncodeToString(buf.Bytes())
+}()
+
+func copyStatic(src, dst string) error {
+	if _, err := os.Stat(src); errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	return filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		out := filepath.Join(dst, rel)
+		if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(out, b, 0o644)
+	})
+}
+
+// Sizes is dist/sizes.json: what the page costs over the wire.
+type Sizes struct {
+	Files      []FileSize `json:"files"`
+	WasmRaw    int64      `json:"wasm_raw"`
+	WasmBrotli int64      `json:"wasm_brotli"`
+	// AppBrotli is the JavaScript and CSS the playground page loads
+	// (app, worker, wasm_exec, CSS), brotli-compressed.
+	AppBrotli int64  `json:"app_js_css_brotli"`
+	Assets    assets `json:"assets"`
+}
+
+// FileSize is one file's raw, gzip and brotli sizes.
+type FileSize struct {
+	Path   string `json:"path"`
+	Raw    int64  `json:"raw"`
+	Gzip   int64  `json:"gzip"`
+	Brotli int64  `json:"brotli"`
+}
+
+var compressible = map[string]bool{".js": true, ".css": true, ".html": true, ".wasm": true, ".json": true, ".svg": true, ".txt": true}
+
+func precompress(dir string, write bool) (*Sizes, error) {
+	s := &Sizes{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !compressible[filepath.Ext(p)] {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		var br, gz bytes.Buffer
+		bw := brotli.NewWriterLevel(&br, brotli.BestCompression)
+		bw.Write(b)
+		if err := bw.Close(); err != nil {
+			return err
+		}
+		gw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
+		gw.Write(b)
+		if err := gw.Close(); err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		rel = filepath.ToSlash(rel)
+		s.Files = append(s.Files, FileSize{Path: rel, Raw: int64(len(b)), Gzip: int64(gz.Len()), Brotli: int64(br.Len())})
+		if write {
+			if br.Len() < len(b) {
+				if err := os.WriteFile(p+".br", br.Bytes(), 0o644); err != nil {
+					return err
+				}
+			}
+			if gz.Len() < len(b) {
+				if err := os.WriteFile(p+".gz", gz.Bytes(), 0o644); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	sort.Slice(s.Files, func(i, j int) bool { return s.Files[i].Path < s.Files[j].Path })
+	for _, f := range s.Files {
+		switch {
+		case strings.HasSuffix(f.Path, ".wasm"):
+			s.WasmRaw += f.Raw
+			s.WasmBrotli += f.Brotli
+		case strings.HasPrefix(f.Path, "assets/") && (strings.HasSuffix(f.Path, ".js") || strings.HasSuffix(f.Path, ".css")):
+			if !strings.HasPrefix(path.Base(f.Path), "embedview-") {
+				s.AppBrotli += f.Brotli
+			}
+		}
+	}
+	return s, err
+}

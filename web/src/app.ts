@@ -1,0 +1,639 @@
+// The playground page: editor on the left, the load pipeline's results
+// on the right. Every call into the core goes through the worker
+// (client.ts); the page keeps the state and renders.
+
+import type { LoadRequest } from "./api";
+import { Core, CoreError, defaultCore } from "./client";
+import { clear, h } from "./dom";
+import { type Dialect, Editor } from "./editor";
+import { type Example, examples } from "./examples";
+import { type LoadView, assembleView, loadView } from "./model";
+import { describe, formatHex, HexError, parseHex, templateHex, templates, toHex } from "./packet";
+import { type PaneContext, Stepper, empty, renderJIT, renderLoad, renderRun, renderVerifier, stateCard } from "./panes";
+import { type PlaygroundState, ShareError, decodeState, fragmentData, shareFragment, validate } from "./state";
+
+interface ProgTypeInfo {
+  name: string;
+  ctx?: { name: string; size: number; fields: { name: string; off: number; size: number; elem: number; kind: string }[] };
+  returns?: { name: string; value: number; doc: string }[];
+  test_run: boolean;
+  packet: boolean;
+}
+
+const PANES = ["verifier", "run", "jit", "load", "input"] as const;
+type Pane = (typeof PANES)[number];
+const PANE_LABEL: Record<Pane, string> = { verifier: "Verifier", run: "Run", jit: "JIT", load: "Load", input: "Input" };
+const COMMON_TYPES = ["socket_filter", "xdp", "sched_cls", "sched_act", "cgroup_skb", "kprobe", "tracepoint", "raw_tracepoint", "lwt_in", "sk_skb", "flow_dissector"];
+
+/** Figures the e2e tests read (docs/web.md). */
+const metrics = { firstVerdictMs: -1, lastAnalyzeMs: -1, lastCoreMs: -1, analyses: 0, runs: 0, lastRunMs: -1, uncaught: [] as string[] };
+
+class App {
+  core: Core;
+  editor!: Editor;
+  st: PlaygroundState;
+  view: LoadView | null = null;
+  types: ProgTypeInfo[] = [];
+  pane: Pane = "verifier";
+  running = false;
+  stepper: Stepper | null = null;
+  analyzeTimer = 0;
+  generation = 0;
+  banner: HTMLElement | null = null;
+  pcs = new Map<number, number>(); // line -> pc
+  lines = new Map<number, number>(); // pc -> line
+  el: Record<string, HTMLElement> = {};
+
+  constructor(root: HTMLElement) {
+    this.core = defaultCore();
+    this.st = stateFromExample(examples[0]);
+    this.build(root);
+  }
+
+  // ---------- layout ----------
+
+  build(root: HTMLElement): void {
+    const typeSel = h("select", { id: "prog-type", "aria-label": "Program type", onchange: () => { this.st.prog_type = typeSel.value; this.renderInput(); this.analyzeSoon(0); } });
+    const dialectSel = h("select", { id: "dialect", "aria-label": "Source language", onchange: () => { this.st.dialect = dialectSel.value as Dialect; this.editor.setDialect(this.st.dialect); this.analyzeSoon(0); } },
+      h("option", { value: "kernel" }, "eBPF asm (kernel)"), h("option", { value: "conformance" }, "eBPF asm (conformance)"), h("option", { value: "cbpf" }, "classic BPF"));
+    this.el.typeSel = typeSel;
+    this.el.dialectSel = dialectSel;
+    const runBtn = h("button", { class: "bp-btn primary", id: "run", title: "Run on the input (Ctrl/⌘-Enter)", onclick: () => this.run() }, "▶ Run", h("span", { class: "bp-kbd bp-hide-narrow" }, isMac() ? "⌘↵" : "Ctrl↵"));
+    this.el.runBtn = runBtn;
+    const bar = h("header", { class: "bp-bar" },
+      h("a", { class: "bp-brand", href: location.pathname.replace(/\/s\/[^/]*$/, "/") }, h("span", { class: "bp-logo" }, "bpf", h("b", null, "play")), h("span", { class: "bp-tag" }, "the eBPF playground · Linux 6.1")),
+      h("label", { class: "bp-field" }, h("span", { class: "bp-hide-narrow" }, "type"), typeSel),
+      h("label", { class: "bp-field" }, h("span", { class: "bp-hide-narrow" }, "source"), dialectSel),
+      h("span", { class: "bp-spacer" }),
+      h("button", { class: "bp-btn", id: "examples", onclick: () => this.showExamples() }, "Examples"),
+      h("button", { class: "bp-btn", id: "share", title: "Copy a link to this program", onclick: () => this.share() }, "Share"),
+      h("button", { class: "bp-btn ghost", id: "help", title: "Keyboard shortcuts (?)", "aria-label": "Help", onclick: () => this.showHelp() }, "?"),
+      runBtn);
+
+    const editorHost = h("div", { class: "bp-editor" });
+    this.el.editorInfo = h("span", { class: "bp-note" });
+    const fileInput = h("input", { type: "file", accept: ".o,application/x-object,application/octet-stream", hidden: true, onchange: () => { const f = fileInput.files?.[0]; if (f) this.openFile(f); fileInput.value = ""; } }) as HTMLInputElement;
+    const editorCol = h("div", { class: "bp-editor-col" },
+      h("div", { class: "bp-editor-head" }, (this.el.title = h("span", { class: "bp-title", id: "title" }, "program")), this.el.editorInfo, h("span", { class: "bp-spacer" }),
+        h("button", { class: "bp-btn ghost", title: "Open a clang -target bpf object file (or drop it on the page)", onclick: () => fileInput.click() }, "Open .o"), fileInput),
+      editorHost);
+
+    this.el.status = h("div", { class: "bp-status", "aria-live": "polite" });
+    const tabs = h("div", { class: "bp-tabs", role: "tablist" });
+    const panes = h("div", { style: "display:contents" });
+    for (const p of PANES) {
+      const tab = h("button", { class: "bp-tab", role: "tab", id: `tab-${p}`, "aria-controls": `pane-${p}`, onclick: () => this.showPane(p) }, PANE_LABEL[p]);
+      const pane = h("div", { class: "bp-pane", role: "tabpanel", id: `pane-${p}`, "aria-labelledby": `tab-${p}`, hidden: true });
+      this.el[`tab-${p}`] = tab;
+      this.el[`pane-${p}`] = pane;
+      tabs.append(tab);
+      panes.append(pane);
+    }
+    const side = h("div", { class: "bp-side" }, this.el.status, tabs, panes);
+    this.el.main = h("main", { class: "bp-main" }, editorCol, side);
+    clear(root, h("div", { class: "bp-app" }, bar, this.el.main));
+
+    this.editor = new Editor(editorHost, {
+      doc: this.st.source,
+      dialect: this.st.dialect,
+      onChange: (t) => { this.st.source = t; this.analyzeSoon(); },
+      onRun: () => this.run(),
+      hover: (line) => this.hover(line),
+    });
+    this.setupKeys();
+    this.setupDrop();
+    this.setStatus("idle", "Starting the core…", "");
+    this.showPane("verifier");
+  }
+
+  ctx: PaneContext = {
+    goToPC: (pc) => { const l = this.lines.get(pc); if (l) this.editor.goToLine(l); },
+    returns: () => this.types.find((t) => t.name === this.st.prog_type)?.returns ?? [],
+    progType: () => this.st.prog_type,
+    missing: (what) => {
+      if (this.core.has("load")) return "";
+      const names = { verify: "The verifier", run: "Running programs", jit: "The JIT" };
+      return `${names[what]} is not available in this build of bpfplay yet (the core's load pipeline is not compiled in).`;
+    },
+  };
+
+  showPane(p: Pane): void {
+    this.pane = p;
+    for (const q of PANES) {
+      this.el[`tab-${q}`].setAttribute("aria-selected", String(q === p));
+      this.el[`pane-${q}`].hidden = q !== p;
+    }
+    this.st.pane = p;
+  }
+
+  setStatus(kind: "ok" | "bad" | "warn" | "idle", verdict: string, text: string): void {
+    clear(this.el.status,
+      h("span", { class: `bp-verdict ${kind}`, id: "verdict", "data-kind": kind }, kind === "idle" && verdict.endsWith("…") ? h("span", { class: "bp-spin" }) : h("span", { class: "dot" }), verdict),
+      h("span", { class: "bp-status-text", title: text }, text),
+      this.banner);
+  }
+
+  // ---------- start-up ----------
+
+  async start(): Promise<void> {
+    const restored = this.restoreFromURL();
+    try {
+      await this.core.start();
+    } catch (e) {
+      this.setStatus("bad", "Core unavailable", String((e as Error).message));
+      this.renderAll();
+      return;
+    }
+    try {
+      if (this.core.has("progtypes")) this.types = await this.core.call<ProgTypeInfo[]>("progtypes", {});
+    } catch {
+      this.types = [];
+    }
+    this.fillTypes();
+    const st = await restored;
+    if (st) this.apply(st);
+    else this.apply(this.st);
+    if (this.core.has("load") === false) this.probeServer();
+  }
+
+  fillTypes(): void {
+    const names = this.types.length ? this.types.map((t) => t.name) : COMMON_TYPES;
+    const sorted = [...COMMON_TYPES.filter((n) => names.includes(n)), ...names.filter((n) => !COMMON_TYPES.includes(n)).sort()];
+    clear(this.el.typeSel, ...sorted.map((n) => h("option", { value: n }, n)));
+    (this.el.typeSel as HTMLSelectElement).value = this.st.prog_type;
+  }
+
+  async restoreFromURL(): Promise<PlaygroundState | null> {
+    const data = fragmentData(location.hash);
+    const m = /\/s\/([A-Za-z0-9_-]{6,32})$/.exec(location.pathname);
+    try {
+      if (data !== null) return await decodeState(data);
+      if (m) {
+        const resp = await fetch(new URL(`../api/share/${m[1]}`, location.href).href.replace(/\/s\/api\//, "/api/"));
+        const body = await resp.json().catch(() => ({}));
+        if (!resp.ok) throw new ShareError(body.error || `the short link ${m[1]} is unknown (${resp.status})`);
+        return validate(body);
+      }
+    } catch (e) {
+      this.showBanner(`This link could not be opened: ${(e as Error).message}. Showing an example instead.`);
+    }
+    return null;
+  }
+
+  async probeServer(): Promise<void> {
+    /* short links and native runs arrive with the server (issue 9) */
+  }
+
+  showBanner(text: string): void {
+    this.banner = h("span", { class: "bp-msg bad", style: "margin:0 0 0 auto", id: "banner", role: "alert" }, text);
+    toast(text, 6000);
+  }
+
+  /** Loads a whole state into the page. */
+  apply(st: PlaygroundState): void {
+    this.st = { ...st };
+    (this.el.typeSel as HTMLSelectElement).value = st.prog_type;
+    if ((this.el.typeSel as HTMLSelectElement).value !== st.prog_type) {
+      this.el.typeSel.append(h("option", { value: st.prog_type }, st.prog_type));
+      (this.el.typeSel as HTMLSelectElement).value = st.prog_type;
+    }
+    (this.el.dialectSel as HTMLSelectElement).value = st.dialect;
+    this.editor.setDialect(st.dialect);
+    if (this.editor.text !== st.source) this.editor.text = st.source;
+    this.el.title.textContent = st.elf ? st.elf.name + (st.elf.program ? ` · ${st.elf.program}` : "") : "program";
+    this.showPane((PANES as readonly string[]).includes(st.pane ?? "") ? (st.pane as Pane) : "verifier");
+    this.view = null;
+    this.stepper = null;
+    this.renderInput();
+    this.analyzeSoon(0);
+  }
+
+  // ---------- the pipeline ----------
+
+  request(withRun: boolean): LoadRequest {
+    const st = this.st;
+    const req: LoadRequest = { source: {}, prog_type: st.prog_type, log_level: st.log_level ?? 2, jit: true };
+    if (st.elf) req.source = { elf: st.elf.data, program: st.elf.program };
+    else req.source = { text: st.source, dialect: st.dialect };
+    if (st.maps?.length) req.maps = st.maps;
+    if (st.unpriv) req.unpriv = true;
+    if (st.prog_flags) req.prog_flags = st.prog_flags;
+    if (withRun) req.run = { data: compactHex(st.packet ?? ""), ctx: compactHex(st.ctx ?? "") || undefined, trace: true };
+    return req;
+  }
+
+  analyzeSoon(delay = 120): void {
+    clearTimeout(this.analyzeTimer);
+    this.analyzeTimer = window.setTimeout(() => this.analyze(), delay);
+  }
+
+  async analyze(): Promise<void> {
+    const gen = ++this.generation;
+    const t0 = performance.now();
+    let v: LoadView;
+    try {
+      if (this.core.has("load")) v = loadView(await this.core.call("load", this.request(false)));
+      else if (this.st.elf) v = failed("Reading ELF objects is not available in this build of bpfplay yet.");
+      else v = assembleView(await this.core.call("assemble", { text: this.st.source, dialect: this.st.dialect }));
+    } catch (e) {
+      if (e instanceof CoreError && e.kind === "cancelled") return;
+      v = failed((e as Error).message);
+    }
+    if (gen !== this.generation) return; // a newer edit is on its way
+    this.view = v;
+    this.stepper = null;
+    this.renderAll();
+    metrics.lastAnalyzeMs = performance.now() - t0;
+    metrics.lastCoreMs = this.core.lastCallMs;
+    metrics.analyses++;
+    if (metrics.firstVerdictMs < 0) metrics.firstVerdictMs = performance.now();
+  }
+
+  async run(): Promise<void> {
+    if (this.running) return;
+    if (!this.core.has("load")) {
+      this.showPane("run");
+      return renderRun(this.el["pane-run"], this.view, this.ctx, false, () => {});
+    }
+    let req: LoadRequest;
+    try {
+      parseHex(this.st.packet ?? "");
+      parseHex(this.st.ctx ?? "");
+      req = this.request(true);
+    } catch (e) {
+      this.showPane("input");
+      toast(`The input is not valid hex: ${(e as Error).message}`);
+      return;
+    }
+    this.running = true;
+    this.showPane("run");
+    this.renderRunPane();
+    this.el.runBtn.replaceChildren("■ Cancel");
+    this.el.runBtn.onclick = () => this.core.cancel();
+    const t0 = performance.now();
+    const gen = ++this.generation;
+    try {
+      const v = loadView(await this.core.call("load", req));
+      if (gen === this.generation) this.view = v;
+    } catch (e) {
+      if (e instanceof CoreError && e.kind === "cancelled") toast("Run cancelled.");
+      else this.view = failed((e as Error).message);
+    } finally {
+      this.running = false;
+      this.el.runBtn.replaceChildren("▶ Run", h("span", { class: "bp-kbd bp-hide-narrow" }, isMac() ? "⌘↵" : "Ctrl↵"));
+      this.el.runBtn.onclick = () => this.run();
+      metrics.runs++;
+      metrics.lastRunMs = performance.now() - t0;
+      this.renderAll();
+    }
+  }
+
+  // ---------- rendering ----------
+
+  renderAll(): void {
+    const v = this.view;
+    this.pcs = new Map();
+    this.lines = new Map();
+    for (const i of v?.listing ?? []) {
+      if (i.line) {
+        this.pcs.set(i.line, i.pc);
+        if (!this.lines.has(i.pc)) this.lines.set(i.pc, i.line);
+      }
+    }
+    const marks = (v?.asmErrors ?? []).map((e) => ({ line: e.line || 1, col: e.col, message: (e.line ? `${e.line}:${e.col}: ` : "") + e.message, severity: "error" as const }));
+    const f = v?.verifier;
+    const path = new Set<number>();
+    if (f && !f.accepted) {
+      const line = f.errorPC !== null ? this.lines.get(f.errorPC) : undefined;
+      marks.push({ line: line ?? 1, col: 0, message: f.error || "rejected", severity: "error" });
+      for (const pc of f.path) { const l = this.lines.get(pc); if (l) path.add(l); }
+    }
+    this.editor.annotate({ pcs: this.pcs.size ? this.pcs : null, marks, path, current: null });
+    this.renderStatus();
+    renderVerifier(this.el["pane-verifier"], v, this.ctx);
+    this.renderRunPane();
+    renderJIT(this.el["pane-jit"], v, this.ctx);
+    renderLoad(this.el["pane-load"], v, this.ctx);
+    this.el["tab-verifier"].replaceChildren("Verifier", v?.verifier ? h("span", { class: "bp-badge" }, v.verifier.accepted ? "✓" : "✕") : "");
+    const slots = v?.listing.reduce((a, i) => a + i.width, 0) ?? 0;
+    this.el.editorInfo.textContent = v && !v.asmErrors.length && v.listing.length ? `${v.listing.length} insns · ${slots} slots` : "";
+  }
+
+  renderStatus(): void {
+    const v = this.view;
+    if (!v) return this.setStatus("idle", "Working…", "");
+    if (v.asmErrors.length) return this.setStatus("bad", "Does not assemble", v.asmErrors[0].message);
+    const f = v.verifier;
+    if (f) {
+      if (f.accepted) return this.setStatus("ok", "Accepted", `${f.processed ?? "?"} insns processed · ${this.st.prog_type}`);
+      return this.setStatus("bad", "Rejected", (f.errorPC !== null ? `insn ${f.errorPC}: ` : "") + f.error);
+    }
+    if (!v.ok) return this.setStatus("bad", "Error", v.error);
+    this.setStatus("warn", "Assembled", this.ctx.missing("verify"));
+  }
+
+  renderRunPane(): void {
+    renderRun(this.el["pane-run"], this.view, this.ctx, this.running, (host, run) => {
+      this.stepper = new Stepper(run.trace, host, (pc) => {
+        this.editor.annotate({ current: pc === null ? null : this.lines.get(pc) ?? null });
+      }, () => this.pcs.get(this.editor.cursorLine()) ?? null);
+    });
+  }
+
+  hover(line: number): HTMLElement | null {
+    const pc = this.pcs.get(line);
+    const f = this.view?.verifier;
+    if (pc === undefined || !f) return null;
+    const states = f.states.get(pc);
+    if (!states?.length) return null;
+    return stateCard(pc, states);
+  }
+
+  // ---------- input pane ----------
+
+  renderInput(): void {
+    const el = this.el["pane-input"];
+    const t = this.types.find((x) => x.name === this.st.prog_type);
+    const pkt = h("textarea", { class: "bp-hex", id: "packet", spellcheck: "false", "aria-label": "Packet bytes in hex" }) as HTMLTextAreaElement;
+    pkt.value = this.st.packet ?? "";
+    const info = h("div", { class: "bp-note", id: "packet-info" });
+    const update = () => {
+      this.st.packet = pkt.value;
+      try {
+        info.textContent = describe(parseHex(pkt.value));
+        info.style.color = "";
+      } catch (e) {
+        info.textContent = e instanceof HexError ? e.message : String(e);
+        info.style.color = "var(--bad)";
+      }
+    };
+    pkt.addEventListener("input", update);
+    update();
+    const parts: (Node | null)[] = [];
+    parts.push(h("section", { class: "bp-section" },
+      h("h3", null, "Packet"),
+      h("div", { class: "bp-row" }, ...templates.map((tp) => h("button", { class: "bp-chip", onclick: () => { pkt.value = templateHex(tp.id); update(); } }, tp.label))),
+      pkt, info));
+    if (t?.ctx) parts.push(this.ctxEditor(t.ctx));
+    parts.push(this.mapsEditor());
+    parts.push(h("section", { class: "bp-section" }, h("h3", null, "Load options"),
+      h("label", { class: "bp-row" }, checkbox(!!this.st.unpriv, (v) => { this.st.unpriv = v; this.analyzeSoon(0); }), "Load as an unprivileged user"),
+      h("label", { class: "bp-row" }, "Verifier log level ", selectOf(["1", "2"], String(this.st.log_level ?? 2), (v) => { this.st.log_level = +v; this.analyzeSoon(0); }))));
+    clear(el, ...parts);
+  }
+
+  ctxEditor(c: NonNullable<ProgTypeInfo["ctx"]>): HTMLElement {
+    let bytes: Uint8Array;
+    try {
+      bytes = parseHex(this.st.ctx ?? "");
+    } catch {
+      bytes = new Uint8Array(0);
+    }
+    const buf = new Uint8Array(c.size);
+    buf.set(bytes.subarray(0, c.size));
+    const rows = c.fields.filter((f) => f.kind === "scalar" && f.size <= 8).map((f) => {
+      const read = () => { let v = 0n; for (let i = f.size - 1; i >= 0; i--) v = (v << 8n) | BigInt(buf[f.off + i]); return v; };
+      const input = h("input", { type: "text", value: String(read()), "aria-label": f.name }) as HTMLInputElement;
+      input.addEventListener("change", () => {
+        let v: bigint;
+        try { v = BigInt(input.value.trim() || "0"); } catch { input.value = String(read()); toast(`${f.name}: not a number`); return; }
+        v = BigInt.asUintN(f.size * 8, v);
+        for (let i = 0; i < f.size; i++) buf[f.off + i] = Number((v >> BigInt(8 * i)) & 0xffn);
+        this.st.ctx = buf.some((b) => b) ? toHex(buf) : "";
+      });
+      return h("tr", null, h("td", { class: "num" }, `+${f.off}`), h("td", null, f.name), h("td", { class: "bp-note" }, `u${f.size * 8}`), h("td", null, input));
+    });
+    return h("section", { class: "bp-section" }, h("h3", null, `Context: struct ${c.name}`),
+      h("div", { class: "bp-note", style: "margin-bottom:6px" }, "Fields the program may read from r1. Pointers (data, data_end, …) are filled in by the kernel from the packet."),
+      h("div", { class: "bp-card" }, h("table", { class: "bp-table bp-ctx" }, ...rows)));
+  }
+
+  mapsEditor(): HTMLElement {
+    const maps = this.st.maps ?? [];
+    if (!maps.length) return h("section", { class: "bp-section" }, h("h3", null, "Maps"), h("div", { class: "bp-note" }, "This program uses no maps."));
+    return h("section", { class: "bp-section" }, h("h3", null, "Maps and their initial contents"),
+      ...maps.map((m, i) => {
+        const ta = h("textarea", { class: "bp-hex", style: "min-height:60px", spellcheck: "false", placeholder: "key hex = value hex, one entry per line", "aria-label": `initial entries of ${m.name}` }) as HTMLTextAreaElement;
+        ta.value = (m.init ?? []).map((e) => `${e.key} = ${e.value}`).join("\n");
+        const err = h("div", { class: "bp-note" });
+        ta.addEventListener("change", () => {
+          try {
+            const init = ta.value.split("\n").filter((l) => l.trim()).map((l, n) => {
+              const [k, v] = l.split("=");
+              if (v === undefined) throw new HexError(`line ${n + 1}: write "key = value"`);
+              const key = parseHex(k), value = parseHex(v);
+              if (m.key_size && key.length !== m.key_size) throw new HexError(`line ${n + 1}: the key has ${key.length} bytes, the map's keys have ${m.key_size}`);
+              if (m.value_size && value.length !== m.value_size) throw new HexError(`line ${n + 1}: the value has ${value.length} bytes, the map's values have ${m.value_size}`);
+              return { key: toHex(key), value: toHex(value) };
+            });
+            this.st.maps![i] = { ...m, init };
+            err.textContent = "";
+          } catch (e) {
+            err.textContent = (e as Error).message;
+            err.style.color = "var(--bad)";
+          }
+        });
+        return h("div", { class: "bp-card pad", style: "margin-bottom:8px" },
+          h("div", { class: "bp-row mono" }, h("strong", null, m.name ?? `map ${i}`), h("span", { class: "bp-pill" }, m.type), h("span", { class: "bp-note" }, `key ${m.key_size} B · value ${m.value_size} B · ${m.max_entries} entries`)),
+          ta, err);
+      }));
+  }
+
+  // ---------- files ----------
+
+  setupDrop(): void {
+    let overlay: HTMLElement | null = null;
+    const hide = () => { overlay?.remove(); overlay = null; };
+    window.addEventListener("dragover", (e) => {
+      if (!e.dataTransfer?.types.includes("Files")) return;
+      e.preventDefault();
+      if (!overlay) document.body.append((overlay = h("div", { class: "bp-drop" }, "Drop a .o file to load its programs")));
+    });
+    window.addEventListener("dragleave", (e) => { if (!e.relatedTarget) hide(); });
+    window.addEventListener("drop", (e) => {
+      e.preventDefault();
+      hide();
+      const f = e.dataTransfer?.files?.[0];
+      if (f) this.openFile(f);
+    });
+  }
+
+  async openFile(f: File): Promise<void> {
+    const buf = new Uint8Array(await f.arrayBuffer());
+    if (buf.length < 4 || buf[0] !== 0x7f || buf[1] !== 0x45 || buf[2] !== 0x4c || buf[3] !== 0x46) {
+      // Text files are taken as source.
+      const text = new TextDecoder().decode(buf);
+      if (buf.length < 1 << 20 && !/[\u0000-\u0008\u000e-\u001f]/.test(text)) {
+        this.apply({ ...this.st, source: text, elf: undefined });
+        return;
+      }
+      this.showError(`${f.name} is not an ELF object file (it does not start with \\x7fELF). Build one with clang -O2 -target bpf -c prog.c.`);
+      return;
+    }
+    if (!this.core.has("elf.open")) {
+      this.showError("Reading ELF objects is not available in this build of bpfplay yet.");
+      return;
+    }
+    const data = b64(buf);
+    try {
+      const r = await this.core.call<{ programs: { name: string; section: string; prog_type: string; insns: number }[] }>("elf.open", { elf: data });
+      const progs = r.programs ?? [];
+      if (!progs.length) return this.showError(`${f.name} holds no BPF programs.`);
+      const pick = (p: (typeof progs)[number]) => this.apply({ ...this.st, elf: { name: f.name, data, program: p.name }, prog_type: p.prog_type || this.st.prog_type, source: this.st.source });
+      if (progs.length === 1) return pick(progs[0]);
+      this.dialog(`Programs in ${f.name}`, h("div", { class: "bp-gallery" }, ...progs.map((p) =>
+        h("button", { class: "bp-ex", onclick: () => { closeDialog(); pick(p); } }, h("span", { class: "t mono" }, p.name), h("span", { class: "d" }, `section ${p.section} · ${p.insns} insns`), h("span", { class: "m" }, h("span", { class: "bp-pill" }, p.prog_type))))));
+    } catch (e) {
+      this.showError(`${f.name}: ${(e as Error).message}`);
+    }
+  }
+
+  showError(text: string): void {
+    this.setStatus("bad", "Error", text);
+    toast(text, 6000);
+  }
+
+  // ---------- share, examples, help, keys ----------
+
+  async share(): Promise<void> {
+    const frag = await shareFragment(this.st);
+    const url = location.origin + location.pathname.replace(/\/s\/[^/]*$/, "/") + frag;
+    history.replaceState(null, "", url);
+    try {
+      await navigator.clipboard.writeText(url);
+      toast(`Link copied (${url.length} characters).`);
+    } catch {
+      this.dialog("Share this program", h("p", null, "Copy this link:"), h("textarea", { class: "bp-hex", readonly: true, onfocus: (e: Event) => (e.target as HTMLTextAreaElement).select() }, url));
+    }
+  }
+
+  showExamples(): void {
+    this.dialog("Examples", h("div", { class: "bp-gallery", id: "gallery" }, ...examples.map((ex) =>
+      h("button", { class: "bp-ex", "data-example": ex.id, onclick: () => { closeDialog(); this.apply(stateFromExample(ex)); } },
+        h("span", { class: "t" }, ex.title), h("span", { class: "d" }, ex.about),
+        h("span", { class: "m" }, h("span", { class: "bp-pill" }, ex.progType), ex.dialect === "cbpf" ? h("span", { class: "bp-pill" }, "classic") : null, ex.expect === "reject" ? h("span", { class: "bp-pill bad" }, "rejected") : null)))));
+  }
+
+  showHelp(): void {
+    const k = (keys: string, what: string) => [h("span", null, ...keys.split(" ").map((x) => h("span", { class: "bp-kbd", style: "margin-right:4px" }, x))), h("span", null, what)];
+    const mod = isMac() ? "⌘" : "Ctrl";
+    this.dialog("Keyboard shortcuts", h("div", { class: "bp-keys", id: "shortcuts" },
+      ...k(`${mod} Enter`, "Run the program on the input"),
+      ...k("Esc", "Cancel a run, close a dialog"),
+      ...k("Alt →", "Step the debugger"),
+      ...k("Alt ←", "Step back"),
+      ...k(`Alt 1…5`, "Verifier, Run, JIT, Load, Input"),
+      ...k(`${mod} F`, "Search in the editor"),
+      ...k(`${mod} Z`, "Undo"),
+      ...k("?", "This help (outside the editor)")),
+      h("p", { class: "bp-note", style: "margin-top:16px" }, "Verification runs as you type. Hover an instruction to see the verifier's state of every register and stack slot there; click an instruction number in the log to jump to it."));
+  }
+
+  dialog(title: string, ...body: Node[]): void {
+    closeDialog();
+    const overlay = h("div", { class: "bp-overlay", id: "dialog", onclick: (e: Event) => { if (e.target === overlay) closeDialog(); } },
+      h("div", { class: "bp-dialog", role: "dialog", "aria-modal": "true", "aria-label": title },
+        h("header", null, h("h2", null, title), h("span", { class: "bp-spacer" }), h("button", { class: "bp-btn ghost", "aria-label": "Close", onclick: closeDialog }, "✕")),
+        h("div", { class: "body" }, ...body)));
+    document.body.append(overlay);
+    (overlay.querySelector("button.bp-ex, button") as HTMLElement | null)?.focus();
+  }
+
+  setupKeys(): void {
+    window.addEventListener("keydown", (e) => {
+      const inEditor = (e.target as HTMLElement)?.closest?.(".cm-editor, textarea, input, select");
+      if (e.key === "Escape") {
+        if (document.getElementById("dialog")) closeDialog();
+        else if (this.running) this.core.cancel();
+      } else if ((e.ctrlKey || e.metaKey) && e.key === "Enter") {
+        e.preventDefault();
+        this.run();
+      } else if (e.altKey && (e.key === "ArrowRight" || e.key === "ArrowLeft") && this.stepper) {
+        e.preventDefault();
+        this.stepper.step(e.key === "ArrowRight" ? 1 : -1);
+      } else if (e.altKey && /^Digit[1-5]$/.test(e.code)) {
+        e.preventDefault();
+        this.showPane(PANES[+e.code.slice(5) - 1]);
+      } else if (e.key === "?" && !inEditor) {
+        this.showHelp();
+      }
+    });
+  }
+}
+
+// ---------- helpers ----------
+
+function stateFromExample(ex: Example): PlaygroundState {
+  const [tmpl, l3] = ex.packet.split("/");
+  let packet = templateHex(tmpl);
+  if (l3 === "l3") packet = formatHex(parseHex(packet).subarray(14));
+  return { v: 1, source: ex.source, dialect: ex.dialect, prog_type: ex.progType, packet, maps: ex.maps.map((m) => ({ ...m })) };
+}
+
+function failed(message: string): LoadView {
+  return { ...assembleView({}), ok: false, error: message };
+}
+
+function compactHex(s: string): string {
+  return toHex(parseHex(s));
+}
+
+function b64(b: Uint8Array): string {
+  let s = "";
+  for (let i = 0; i < b.length; i += 0x8000) s += String.fromCharCode(...b.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+
+function isMac(): boolean {
+  return /Mac|iPhone|iPad/.test(navigator.platform);
+}
+
+function checkbox(v: boolean, on: (v: boolean) => void): HTMLInputElement {
+  const c = h("input", { type: "checkbox" }) as HTMLInputElement;
+  c.checked = v;
+  c.addEventListener("change", () => on(c.checked));
+  return c;
+}
+
+function selectOf(options: string[], value: string, on: (v: string) => void): HTMLSelectElement {
+  const s = h("select", null, ...options.map((o) => h("option", { value: o }, o)));
+  s.value = value;
+  s.addEventListener("change", () => on(s.value));
+  return s;
+}
+
+function closeDialog(): void {
+  document.getElementById("dialog")?.remove();
+}
+
+let toastTimer = 0;
+function toast(text: string, ms = 2500): void {
+  document.getElementById("toast")?.remove();
+  const t = h("div", { class: "bp-toast", id: "toast", role: "status" }, text);
+  document.body.append(t);
+  clearTimeout(toastTimer);
+  toastTimer = window.setTimeout(() => t.remove(), ms);
+}
+
+// Any error that escapes shows as a message, not a blank page.
+// (The e2e tests fail when metrics.uncaught is not empty.)
+window.addEventListener("error", (e) => { metrics.uncaught.push(e.message); toast(`Something went wrong: ${e.message}`, 8000); });
+window.addEventListener("unhandledrejection", (e) => {
+  e.preventDefault();
+  const m = String((e.reason as Error)?.message ?? e.reason);
+  metrics.uncaught.push(m);
+  toast(`Something went wrong: ${m}`, 8000);
+});
+
+const root = document.getElementById("app");
+if (root) {
+  const app = new App(root);
+  (window as unknown as { __bpfplay: unknown }).__bpfplay = {
+    metrics,
+    app,
+    setSource: (s: string) => { app.editor.text = s; },
+    state: () => app.st,
+  };
+  void app.start();
+}
+export { empty };

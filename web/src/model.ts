@@ -1,0 +1,226 @@
+// The view model: what the panes show, built from the core's answers.
+// The core's JSON is read defensively here and only here, so a field the
+// core does not produce (yet) is simply absent in the view, and a schema
+// change touches one file.
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
+export interface ListedInsn {
+  pc: number;
+  line: number;
+  width: number;
+  hex: string;
+  text: string;
+}
+
+export interface AsmError {
+  line: number;
+  col: number;
+  message: string;
+}
+
+export interface RegState {
+  reg: string;
+  text: string; // the kernel's rendering, e.g. "ctx(off=0,imm=0)"
+  type?: string;
+}
+
+export interface InsnState {
+  pc: number;
+  frame: number;
+  regs: RegState[];
+  stack: { off: number; text: string }[];
+}
+
+export interface VerifierView {
+  accepted: boolean;
+  errno: number;
+  error: string; // one line
+  errorPC: number | null;
+  log: string;
+  processed: number | null;
+  stats: [string, string][];
+  states: Map<number, InsnState[]>;
+  path: number[];
+}
+
+export interface TraceStep {
+  pc: number;
+  regs: Record<string, string>;
+}
+
+export interface RunView {
+  ok: boolean;
+  errno: number;
+  error: string;
+  retval: bigint | null;
+  dataOut: string;
+  output: string[];
+  maps: { name: string; entries: { key: string; value: string }[] }[];
+  ringbuf: string[];
+  executed: number | null;
+  trace: TraceStep[];
+  truncated: boolean;
+  ns: number | null;
+}
+
+export interface JitLine {
+  off: number;
+  hex: string;
+  asm: string;
+  pc: number | null;
+}
+
+export interface JitView {
+  hex: string;
+  size: number;
+  lines: JitLine[];
+  error: string;
+}
+
+export interface LoadView {
+  ok: boolean;
+  errno: number;
+  error: string;
+  listing: ListedInsn[];
+  asmErrors: AsmError[];
+  verifier: VerifierView | null;
+  xlated: ListedInsn[];
+  stackDepth: number | null;
+  runtime: string;
+  interpreter: string;
+  id: number | null;
+  run: RunView | null;
+  jit: JitView | null;
+  raw: any;
+}
+
+const num = (v: any): number | null => (typeof v === "number" && isFinite(v) ? v : null);
+const str = (v: any): string => (typeof v === "string" ? v : v === undefined || v === null ? "" : String(v));
+const arr = (v: any): any[] => (Array.isArray(v) ? v : []);
+
+export function listingOf(v: any): ListedInsn[] {
+  return arr(v).map((x: any, i: number) => ({
+    pc: num(x?.pc) ?? i,
+    line: num(x?.line) ?? 0,
+    width: num(x?.width) ?? 1,
+    hex: str(x?.hex),
+    text: str(x?.text ?? x?.insn ?? x),
+  }));
+}
+
+export function asmErrorsOf(v: any): AsmError[] {
+  return arr(v).map((e: any) => ({ line: num(e?.line) ?? 0, col: num(e?.col) ?? 0, message: str(e?.message ?? e) }));
+}
+
+function regsOf(v: any): RegState[] {
+  if (Array.isArray(v)) return v.map((r: any) => ({ reg: str(r?.reg ?? r?.name), text: str(r?.text ?? r?.value), type: r?.type ? str(r.type) : undefined }));
+  if (v && typeof v === "object") return Object.entries(v).map(([reg, text]) => ({ reg, text: typeof text === "string" ? text : JSON.stringify(text) }));
+  return [];
+}
+
+function verifierOf(v: any, top: any): VerifierView | null {
+  if (!v && top?.log === undefined) return null;
+  v = v ?? top;
+  const states = new Map<number, InsnState[]>();
+  for (const s of arr(v.states)) {
+    const pc = num(s?.pc);
+    if (pc === null) continue;
+    const st: InsnState = {
+      pc,
+      frame: num(s?.frame) ?? 0,
+      regs: regsOf(s?.regs),
+      stack: arr(s?.stack).map((x: any) => ({ off: num(x?.off) ?? 0, text: str(x?.text ?? x?.type) })),
+    };
+    states.set(pc, [...(states.get(pc) ?? []), st]);
+  }
+  const statsObj = v.stats && typeof v.stats === "object" ? v.stats : {};
+  return {
+    accepted: v.ok === true || v.accepted === true || v.verdict === "accepted",
+    errno: num(v.errno) ?? 0,
+    error: str(v.error),
+    errorPC: num(v.error_pc ?? v.errorPC),
+    log: str(v.log),
+    processed: num(v.insns_processed),
+    stats: Object.entries(statsObj).map(([k, x]) => [k.replace(/_/g, " "), typeof x === "object" ? JSON.stringify(x) : String(x)]),
+    states,
+    path: arr(v.path).map(Number).filter((x) => isFinite(x)),
+  };
+}
+
+function bigOf(v: any): bigint | null {
+  try {
+    if (typeof v === "number" && Number.isInteger(v)) return BigInt(v);
+    if (typeof v === "string" && v !== "") return BigInt(v);
+  } catch {
+    /* not a number */
+  }
+  return null;
+}
+
+function runOf(v: any): RunView | null {
+  if (!v || typeof v !== "object") return null;
+  return {
+    ok: v.ok !== false,
+    errno: num(v.errno) ?? 0,
+    error: str(v.error),
+    retval: bigOf(v.retval ?? v.r0),
+    dataOut: str(v.data_out),
+    output: arr(v.output ?? v.trace_printk).map(str),
+    maps: arr(v.maps).map((m: any) => ({ name: str(m?.name), entries: arr(m?.entries).map((e: any) => ({ key: str(e?.key), value: str(e?.value) })) })),
+    ringbuf: arr(v.ringbuf).map(str),
+    executed: num(v.insns_executed ?? v.executed),
+    trace: arr(v.trace).map((t: any) => ({ pc: num(t?.pc) ?? 0, regs: t?.regs && typeof t.regs === "object" ? t.regs : {} })),
+    truncated: !!(v.trace_truncated ?? v.TraceTruncated),
+    ns: num(v.ns ?? v.duration_ns),
+  };
+}
+
+function jitOf(v: any): JitView | null {
+  if (!v || typeof v !== "object") return null;
+  const hex = str(v.hex ?? v.jited);
+  return {
+    hex,
+    size: num(v.size) ?? hex.length / 2,
+    lines: arr(v.listing ?? v.lines).map((l: any) => ({ off: num(l?.off) ?? 0, hex: str(l?.hex), asm: str(l?.asm ?? l?.text), pc: num(l?.pc) })),
+    error: str(v.error),
+  };
+}
+
+/** Builds the view from a "load" answer. */
+export function loadView(r: any): LoadView {
+  const load = r?.load ?? {};
+  return {
+    ok: r?.ok !== false,
+    errno: num(r?.errno) ?? 0,
+    error: str(r?.error),
+    listing: listingOf(r?.listing ?? r?.insns),
+    asmErrors: asmErrorsOf(r?.errors),
+    verifier: verifierOf(r?.verifier, r),
+    xlated: listingOf(r?.xlated_listing ?? r?.xlated),
+    stackDepth: num(load.stack_depth ?? r?.stack_depth),
+    runtime: str(load.runtime),
+    interpreter: str(load.interpreter),
+    id: num(load.id ?? r?.id),
+    run: runOf(r?.run),
+    jit: jitOf(r?.jit),
+    raw: r,
+  };
+}
+
+/** The view of an "assemble" answer alone (no verifier in this build). */
+export function assembleView(r: any): LoadView {
+  const errs = asmErrorsOf(r?.errors);
+  return {
+    ok: errs.length === 0, errno: errs.length ? 22 : 0, error: errs[0]?.message ?? "",
+    listing: listingOf(r?.insns), asmErrors: errs, verifier: null, xlated: [], stackDepth: null,
+    runtime: "", interpreter: "", id: null, run: null, jit: null, raw: r,
+  };
+}
+
+/** Formats r0 as the kernel prints test_run retval (u32) and signed. */
+export function retvalText(v: bigint): { hex: string; dec: string } {
+  const u64 = BigInt.asUintN(64, v);
+  const s64 = BigInt.asIntN(64, v);
+  return { hex: "0x" + u64.toString(16), dec: s64.toString() };
+}
