@@ -1,0 +1,195 @@
+// Package testrun runs program records (see FORMATS.md) in the
+// interpreter the way Linux's BPF_PROG_TEST_RUN runs them: maps created
+// from the record and patched into the program's map references, the
+// context built from test_run.data/ctx by the program type's rules, the
+// program run test_run.repeat times, and the kernel-shaped answer
+// (retval, data_out, ctx_out) returned with the maps' contents and the
+// outputs (trace_pipe, perf and ring buffer records).
+//
+// It does not verify: callers that want the verifier's verdict first
+// (core/load) call it after; `bpfplay batch --no-verify` and the
+// test_bpf corpus test call it directly, as Linux's test_bpf module runs
+// programs without the verifier.
+package testrun
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/bpfplay/bpfplay/core/helpers"
+	"github.com/bpfplay/bpfplay/core/interp"
+	"github.com/bpfplay/bpfplay/core/isa"
+	"github.com/bpfplay/bpfplay/core/maps"
+	"github.com/bpfplay/bpfplay/core/progtype"
+	"github.com/bpfplay/bpfplay/core/record"
+)
+
+// Options adjust a run.
+type Options struct {
+	Budget int64 // per repetition; 0: interp.DefaultBudget
+	Trace  int   // steps to trace (first repetition only)
+	State  *helpers.State
+	// Programs resolve prog_array values (userspace writes program
+	// ids); nil leaves prog_array slots empty, as the corpus was run.
+	Programs map[uint32]*interp.Program
+	// MaxRepeat caps test_run.repeat (0: 1, since repetitions only
+	// matter through maps and time).
+	MaxRepeat int
+	// RawCtx makes r1 point to a plain copy of test_run.ctx instead of
+	// the program type's context, as Linux's test_bpf module does for
+	// its large-memory tests (records with "source": "test_bpf").
+	RawCtx bool
+}
+
+// Result is a run's outcome.
+type Result struct {
+	Run    record.Run          // the kernel-shaped answer
+	Interp *interp.Result      // the last repetition's details
+	Maps   []maps.Map          // the record's maps, in order
+	State  *helpers.State      // trace_pipe, clock ...
+	Ctx    *progtype.Run       // the context after the run
+	Prog   *interp.Program
+}
+
+// FD numbers given to a record's maps: the kernel oracle's first fd is
+// 3 (after stdio); the interpreter only needs them to be distinct.
+const firstFD = 3
+
+// Prepare creates the record's maps, patches the program's map
+// references (fixups) and compiles it.
+func Prepare(in *record.In) (*interp.Program, []maps.Map, error) {
+	if in.CBPF {
+		return nil, nil, errors.New("classic BPF records must be converted to eBPF first (core/cbpf)")
+	}
+	slots, err := isa.UnmarshalSlots(in.Insns)
+	if err != nil {
+		return nil, nil, err
+	}
+	ms := make([]maps.Map, len(in.Maps))
+	fds := map[int32]maps.Map{}
+	names := map[maps.Map]string{}
+	for i := range in.Maps {
+		m, err := maps.FromRecord(&in.Maps[i])
+		if err != nil {
+			return nil, nil, fmt.Errorf("map %d: %w", i, err)
+		}
+		ms[i] = m
+		fd := int32(firstFD + i)
+		fds[fd] = m
+		names[m] = in.Maps[i].Name
+		if names[m] == "" {
+			names[m] = fmt.Sprintf("map%d", i)
+		}
+		for _, s := range in.Maps[i].Fixups {
+			if s < 0 || s >= len(slots) || slots[s].Op != isa.OpLdImm64 {
+				return nil, nil, fmt.Errorf("map %d: fixup slot %d is not an ld_imm64", i, s)
+			}
+			slots[s].Src = isa.Register(isa.PseudoMapFD)
+			slots[s].Imm = fd
+		}
+		for _, s := range in.Maps[i].ValueFixups {
+			if s < 0 || s >= len(slots) || slots[s].Op != isa.OpLdImm64 {
+				return nil, nil, fmt.Errorf("map %d: value fixup slot %d is not an ld_imm64", i, s)
+			}
+			slots[s].Src = isa.Register(isa.PseudoMapValue)
+			slots[s].Imm = fd
+		}
+	}
+	prog, err := isa.Pair(slots)
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := interp.Compile(prog, &interp.Options{Name: in.Name, MapFDs: fds, MapNames: names})
+	if err != nil {
+		return nil, nil, err
+	}
+	return p, ms, nil
+}
+
+// Run runs a record's test_run (an empty one when it has none).
+func Run(in *record.In, opt *Options) (*Result, error) {
+	if opt == nil {
+		opt = &Options{}
+	}
+	pt, ok := progtype.Lookup(in.ProgType)
+	if !ok {
+		return nil, fmt.Errorf("unknown program type %q", in.ProgType)
+	}
+	p, ms, err := Prepare(in)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range ms {
+		if pa, ok := m.(*maps.ProgArrayMap); ok && opt.Programs != nil {
+			pa.Resolve = func(id uint32) (any, error) {
+				if p, ok := opt.Programs[id]; ok {
+					return p, nil
+				}
+				return nil, maps.EBADF
+			}
+		}
+	}
+	tr := in.TestRun
+	if tr == nil {
+		tr = &record.TestRun{}
+	}
+	res := &Result{Maps: ms, Prog: p, State: opt.State}
+	if res.State == nil {
+		res.State = helpers.NewState(1)
+	}
+	if !pt.TestRun {
+		res.Run = record.Run{OK: false, Errno: int(maps.ENOTSUPP), Error: "ENOTSUPP"}
+		return res, nil
+	}
+	var ctx *progtype.Run
+	if opt.RawCtx && len(tr.Ctx) > 0 {
+		ctx = &progtype.Run{Type: pt, Raw: append([]byte(nil), tr.Ctx...)}
+	} else {
+		ctx, err = progtype.NewRun(pt, progtype.Input{Data: tr.Data, Ctx: tr.Ctx})
+	}
+	if err != nil {
+		res.Run = record.Run{OK: false, Errno: int(maps.EINVAL), Error: "EINVAL"}
+		return res, nil
+	}
+	repeat := max(tr.Repeat, 1)
+	if opt.MaxRepeat > 0 {
+		repeat = min(repeat, opt.MaxRepeat)
+	} else {
+		repeat = 1
+	}
+	for i := 0; i < repeat; i++ {
+		env := &interp.Env{Ctx: ctx, Budget: opt.Budget, State: res.State}
+		if i == 0 {
+			env.Trace = opt.Trace
+		}
+		res.Interp = p.Run(env)
+		if res.Interp.Fault != nil {
+			break
+		}
+	}
+	res.Ctx = ctx
+	r := &res.Run
+	if f := res.Interp.Fault; f != nil {
+		r.OK = false
+		r.Errno = int(maps.EINVAL)
+		r.Error = f.Error()
+		return res, nil
+	}
+	r.OK = true
+	r.Retval = uint32(res.Interp.R0)
+	r.DataOut = ctx.DataOut()
+	r.DataSizeOut = len(r.DataOut)
+	if len(tr.Ctx) > 0 && ctx.Raw != nil {
+		r.CtxOut = append(record.Hex(nil), ctx.Raw...)
+	}
+	return res, nil
+}
+
+// MapsAfter dumps every map as the kernel oracle's maps_after does.
+func (r *Result) MapsAfter() [][]record.Entry {
+	out := make([][]record.Entry, len(r.Maps))
+	for i, m := range r.Maps {
+		out[i] = maps.Dump(m)
+	}
+	return out
+}
