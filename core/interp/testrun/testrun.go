@@ -43,11 +43,11 @@ type Options struct {
 
 // Result is a run's outcome.
 type Result struct {
-	Run    record.Run          // the kernel-shaped answer
-	Interp *interp.Result      // the last repetition's details
-	Maps   []maps.Map          // the record's maps, in order
-	State  *helpers.State      // trace_pipe, clock ...
-	Ctx    *progtype.Run       // the context after the run
+	Run    record.Run     // the kernel-shaped answer
+	Interp *interp.Result // the last repetition's details
+	Maps   []maps.Map     // the record's maps, in order
+	State  *helpers.State // trace_pipe, clock ...
+	Ctx    *progtype.Run  // the context after the run
 	Prog   *interp.Program
 }
 
