@@ -1,0 +1,136 @@
+package jit
+
+import (
+	"fmt"
+	"strings"
+
+	"golang.org/x/arch/x86/x86asm"
+)
+
+// Syntax selects the assembly syntax of a listing.
+type Syntax uint8
+
+// Syntaxes.
+const (
+	ATT   Syntax = iota // AT&T, as objdump and the kernel's bpftool print it
+	Intel               // Intel, as the SDM writes it
+)
+
+// Line is one x86 instruction of a listing.
+type Line struct {
+	Off   int    `json:"off"`   // offset in Image.Code
+	Addr  uint64 `json:"addr"`  // address in the loaded image
+	Bytes []byte `json:"bytes"` // machine code
+	Text  string `json:"text"`  // the instruction
+	// Slot is the eBPF instruction (slot index) the machine code belongs
+	// to, -1 for a function's prologue.
+	Slot int `json:"slot"`
+	Func int `json:"func"` // function index
+	// Note names what an address in the instruction refers to (a
+	// helper, another function, the thunk, a map) when known.
+	Note string `json:"note,omitempty"`
+}
+
+// Namer names the targets of an image's relocations in a listing. A nil
+// Namer (or an empty answer) leaves the raw address.
+type Namer func(r Reloc) string
+
+// Listing disassembles the image, mapping every x86 instruction to its
+// eBPF instruction. Bytes that do not decode (which the emitter never
+// produces) become one-byte "(bad)" lines.
+func (img *Image) Listing(syn Syntax, name Namer) []Line {
+	relocAt := map[int]Reloc{} // by the offset of the instruction holding it
+	var lines []Line
+	for fi, f := range img.Funcs {
+		// Map each offset of the function to its slot.
+		slotOf := func(off int) int {
+			s := -1
+			for pc := f.FirstSlot; pc < f.EndSlot; pc++ {
+				if img.InsnOffsets[pc] <= off && (pc+1 >= len(img.InsnOffsets) || off < img.InsnOffsets[pc+1] || pc+1 == f.EndSlot) {
+					if img.InsnOffsets[pc] < img.InsnOffsets[pc+1] || pc+1 == f.EndSlot {
+						s = pc
+					}
+				}
+			}
+			return s
+		}
+		_ = relocAt
+		for off := f.Start; off < f.Start+f.Len; {
+			addr := f.Addr + uint64(off-f.Start)
+			code := img.Code[off : f.Start+f.Len]
+			inst, err := x86asm.Decode(code, 64)
+			l := Line{Off: off, Addr: addr, Slot: slotOf(off), Func: fi}
+			if err != nil {
+				l.Bytes = code[:1]
+				l.Text = "(bad)"
+				lines = append(lines, l)
+				off++
+				continue
+			}
+			l.Bytes = code[:inst.Len]
+			var note string
+			for _, r := range img.Relocs {
+				if r.Off >= off && r.Off < off+inst.Len {
+					if name != nil {
+						note = name(r)
+					}
+					if note == "" {
+						note = defaultName(r)
+					}
+				}
+			}
+			l.Note = note
+			sym := func(a uint64) (string, uint64) {
+				if note != "" {
+					for _, r := range img.Relocs {
+						if r.Off >= off && r.Off < off+inst.Len && r.Target == a {
+							return note, a
+						}
+					}
+				}
+				return "", 0
+			}
+			if syn == Intel {
+				l.Text = x86asm.IntelSyntax(inst, addr, sym)
+			} else {
+				l.Text = x86asm.GNUSyntax(inst, addr, sym)
+			}
+			lines = append(lines, l)
+			off += inst.Len
+		}
+	}
+	return lines
+}
+
+func defaultName(r Reloc) string {
+	switch r.Kind {
+	case RelocFunc:
+		return fmt.Sprintf("func#%d", r.Imm)
+	case RelocThunk:
+		return "__x86_indirect_thunk_rcx"
+	case RelocPointer:
+		return "map"
+	}
+	return ""
+}
+
+// Disassemble is a plain listing of machine code at addr (no eBPF
+// mapping), one instruction per line: "offset: bytes  text".
+func Disassemble(code []byte, addr uint64, syn Syntax) string {
+	var b strings.Builder
+	for off := 0; off < len(code); {
+		inst, err := x86asm.Decode(code[off:], 64)
+		if err != nil {
+			fmt.Fprintf(&b, "%5x: %-30x (bad)\n", off, code[off:off+1])
+			off++
+			continue
+		}
+		text := x86asm.GNUSyntax(inst, addr+uint64(off), nil)
+		if syn == Intel {
+			text = x86asm.IntelSyntax(inst, addr+uint64(off), nil)
+		}
+		fmt.Fprintf(&b, "%5x: %-30x %s\n", off, code[off:off+inst.Len], text)
+		off += inst.Len
+	}
+	return b.String()
+}
