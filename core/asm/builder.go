@@ -31,6 +31,22 @@ type Listing struct {
 	Pos []Pos
 	// Labels maps each label to the slot (pc) it marks.
 	Labels map[string]int
+	// Maps names the maps the text refers to (r1 = map[NAME]), in order
+	// of first use; each reference's ld_imm64 carries the map's index
+	// here as its imm, and MapRefs lists the references so a loader can
+	// patch in real map fds (the fixups of a program record).
+	Maps    []string
+	MapRefs []MapRef
+}
+
+// MapRef is one reference to a named map.
+type MapRef struct {
+	Name  string
+	Index int  // index into Listing.Maps
+	Ins   int  // index of the ld_imm64 in Program
+	Slot  int  // its slot (pc)
+	Value bool // a map value address (src 2) rather than the map (src 1)
+	Pos   Pos
 }
 
 // LabelsAt returns the labels that mark slot pc, sorted.
@@ -63,11 +79,13 @@ type ref struct {
 // feed it line by line; it is the one place that knows how labels become
 // offsets.
 type Builder struct {
-	prog   isa.Program
-	pos    []Pos
-	labels map[string]labelDef
-	refs   []ref
-	errs   ErrorList
+	maps    []string
+	mapRefs []MapRef
+	prog    isa.Program
+	pos     []Pos
+	labels  map[string]labelDef
+	refs    []ref
+	errs    ErrorList
 }
 
 // NewBuilder returns an empty Builder.
@@ -102,6 +120,33 @@ func (b *Builder) ImplicitLabel(name string, ins int, pos Pos) {
 	}
 	b.labels[name] = labelDef{ins: ins, pos: pos, implicit: true}
 }
+
+// MapIndex returns the index of the named map, adding it on first use,
+// and records a reference to it from instruction ins.
+func (b *Builder) MapIndex(name string, ins int, value bool, pos Pos) int {
+	idx := -1
+	for i, n := range b.maps {
+		if n == name {
+			idx = i
+		}
+	}
+	if idx < 0 {
+		idx = len(b.maps)
+		b.maps = append(b.maps, name)
+	}
+	b.mapRefs = append(b.mapRefs, MapRef{Name: name, Index: idx, Ins: ins, Value: value, Pos: pos})
+	return idx
+}
+
+// HasLabel reports whether name is defined (so far).
+func (b *Builder) HasLabel(name string) bool {
+	_, ok := b.labels[name]
+	return ok
+}
+
+// Insn gives access to an emitted instruction, for dialects that settle
+// a field only once the whole text is read.
+func (b *Builder) Insn(i int) *isa.Instruction { return &b.prog[i] }
 
 // Ref records that instruction ins refers to label; Finish fills in the
 // field kind selects.
@@ -168,5 +213,8 @@ func (b *Builder) Finish() (*Listing, error) {
 	for name, def := range b.labels {
 		labels[name] = pcOf(def.ins)
 	}
-	return &Listing{Program: b.prog, Pos: b.pos, Labels: labels}, nil
+	for i := range b.mapRefs {
+		b.mapRefs[i].Slot = pcOf(b.mapRefs[i].Ins)
+	}
+	return &Listing{Program: b.prog, Pos: b.pos, Labels: labels, Maps: b.maps, MapRefs: b.mapRefs}, nil
 }

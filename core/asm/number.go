@@ -75,18 +75,33 @@ func (n Number) InRange(lo, hi int64) bool {
 	return ok && v >= lo && v <= hi
 }
 
-// Imm32 reads n as a 32-bit immediate the way both dialects do: a signed
-// value in [-2^31, 2^31), or an unsigned one up to 0xffffffff kept as its
-// bit pattern (so 0xffffffff is -1). unsignedDecimal says whether decimal
-// values above MaxInt32 are also taken as patterns (the kernel dialect
-// does, the conformance dialect does not).
-func (n Number) Imm32(unsignedDecimal bool) (int32, bool) {
+// Int32 returns the value if it fits a signed 32-bit field.
+func (n Number) Int32() (int32, bool) {
 	if n.InRange(math.MinInt32, math.MaxInt32) {
 		v, _ := n.Int64()
 		return int32(v), true
 	}
-	if !n.Neg && n.Mag <= math.MaxUint32 && (n.Hex || unsignedDecimal) {
+	return 0, false
+}
+
+// Pattern32 returns an unsigned value up to 0xffffffff as the signed
+// 32-bit field with the same bits (0xffffffff is -1).
+func (n Number) Pattern32() (int32, bool) {
+	if !n.Neg && n.Mag <= math.MaxUint32 {
 		return int32(uint32(n.Mag)), true
+	}
+	return 0, false
+}
+
+// Imm32 reads n as a 32-bit immediate: a signed value in [-2^31, 2^31),
+// or, when patterns is true, an unsigned one up to 0xffffffff kept as its
+// bit pattern.
+func (n Number) Imm32(patterns bool) (int32, bool) {
+	if v, ok := n.Int32(); ok {
+		return v, true
+	}
+	if patterns {
+		return n.Pattern32()
 	}
 	return 0, false
 }

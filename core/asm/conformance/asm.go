@@ -201,7 +201,10 @@ func imm32(t token) (int32, *asm.Error) {
 	if !ok {
 		return 0, asm.Errorf(t.pos, asm.ErrOperand, "Invalid immediate: %s (expected a register %%rN, a decimal number or 0x hex)", t.text)
 	}
-	v, ok := n.Imm32(false)
+	v, ok := n.Int32()
+	if !ok && n.Hex { // hex is read as a 32-bit pattern: 0xffffffff is -1
+		v, ok = n.Pattern32()
+	}
 	if !ok {
 		return 0, asm.Errorf(t.pos, asm.ErrRange, "Invalid immediate: %s does not fit in 32 bits (decimal -2147483648..2147483647, or hex up to 0xffffffff)", t.text)
 	}

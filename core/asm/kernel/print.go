@@ -116,15 +116,24 @@ func Text(prog isa.Program) string {
 // gotol or bpf-to-bpf call lands on: "L<pc>" for jump targets, "f<pc>"
 // for function entries.
 func AutoLabels(prog isa.Program) func(int) string {
+	starts := map[int]bool{}
+	for _, pc := range prog.PCs() {
+		starts[pc] = true
+	}
 	names := map[int]string{}
 	pc := 0
 	for _, ins := range prog {
+		// Only targets where an instruction starts get a name: a jump out
+		// of the program or into an ld_imm64 keeps its offset, so the text
+		// still says what the bytes say.
 		switch {
 		case ins.IsFuncCall() || ins.IsLdImm64() && ins.Pseudo() == isa.PseudoFunc:
-			names[pc+1+int(ins.ImmLo())] = "f" + strconv.Itoa(pc+1+int(ins.ImmLo()))
+			if t := pc + 1 + int(ins.ImmLo()); starts[t] {
+				names[t] = "f" + strconv.Itoa(t)
+			}
 		case ins.IsBranch() && isa.CheckSlot(ins.Slots()[0]) == nil:
 			t := pc + 1 + ins.BranchOffset()
-			if _, ok := names[t]; !ok {
+			if _, ok := names[t]; !ok && starts[t] {
 				names[t] = "L" + strconv.Itoa(t)
 			}
 		}
