@@ -24,6 +24,9 @@ type Machine interface {
 	// Sample finds the reservation at an address.
 	RingSample(s *maps.RingSample) uint64
 	Sample(addr uint64) (*maps.RingSample, error)
+	// Buffer maps a helper-owned buffer (a key handed to a callback)
+	// and returns its address.
+	Buffer(b []byte, writable bool) uint64
 	// Run is the runtime context (nil when r1 is raw memory).
 	Run() *progtype.Run
 	// CtxAddr is r1's value at program start.
@@ -51,6 +54,16 @@ func register(id isa.HelperID, f Func) {
 		panic("BUG: helper registered twice: " + id.String())
 	}
 	table[id] = f
+}
+
+// reg registers a helper by its Linux name, so numbers come from one
+// table (isa's).
+func reg(name string, f Func) {
+	id, ok := isa.HelperByName(name)
+	if !ok {
+		panic("BUG: unknown helper " + name)
+	}
+	register(id, f)
 }
 
 // Lookup returns the implementation of a helper, or nil.

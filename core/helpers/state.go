@@ -26,8 +26,10 @@ type State struct {
 	Kernel []MemArea
 	User   []MemArea
 
-	// Output: trace_pipe lines written by bpf_trace_printk.
+	// Output: trace_pipe lines written by bpf_trace_printk, and the
+	// messages alone.
 	TracePipe strings.Builder
+	Messages  []Message
 	// Redirect records the last bpf_redirect / bpf_redirect_map.
 	Redirect struct {
 		Ifindex uint32

@@ -1,21 +1,17 @@
 package helpers
 
-import "github.com/bpfplay/bpfplay/core/isa"
-
 // Clock and randomness: deterministic by default so runs reproduce.
 
 func init() {
-	register(5, ktimeGetNs)         // bpf_ktime_get_ns
-	register(125, ktimeGetBootNs)   // bpf_ktime_get_boot_ns
-	register(118, jiffies64)        // bpf_jiffies64
-	register(7, getPrandomU32)      // bpf_get_prandom_u32
-	register(8, getSmpProcessorID)  // bpf_get_smp_processor_id
-	register(160, ktimeGetCoarseNs) // bpf_ktime_get_coarse_ns
-	register(203, ktimeGetTaiNs)    // bpf_ktime_get_tai_ns
-	register(42, getNumaNodeID)     // bpf_get_numa_node_id
+	reg("ktime_get_ns", ktimeGetNs)
+	reg("ktime_get_boot_ns", ktimeGetBootNs)
+	reg("jiffies64", jiffies64)
+	reg("get_prandom_u32", getPrandomU32)
+	reg("get_smp_processor_id", getSmpProcessorID)
+	reg("ktime_get_coarse_ns", ktimeGetCoarseNs)
+	reg("ktime_get_tai_ns", ktimeGetTaiNs)
+	reg("get_numa_node_id", getNumaNodeID)
 }
-
-var _ = isa.HelperKtimeGetNs
 
 func ktimeGetNs(m Machine, a *[5]uint64) (uint64, error) { return m.State().now(), nil }
 

@@ -269,3 +269,8 @@ func (v *vm) ldAbs(pc int, in *inst) (uint64, ldAbsStatus) {
 	}
 	return uint64(b[0])<<24 | uint64(b[1])<<16 | uint64(b[2])<<8 | uint64(b[3]), ldAbsOK
 }
+
+// Buffer maps a helper's buffer.
+func (v *vm) Buffer(b []byte, writable bool) uint64 {
+	return v.sp.add(kindHelper, "helper buffer", b, writable, nil)
+}

@@ -217,3 +217,17 @@ func (v *vm) setFault(pc int, kind FaultKind, msg string, addr uint64) {
 		v.fault = &Fault{PC: pc, Kind: kind, Msg: msg, Addr: addr}
 	}
 }
+
+var faultKindNames = [...]string{"", "memory", "budget", "cancelled", "instruction", "call", "helper"}
+
+// String names the kind: "memory", "budget", "cancelled", "instruction",
+// "call", "helper".
+func (k FaultKind) String() string {
+	if int(k) < len(faultKindNames) && k != 0 {
+		return faultKindNames[k]
+	}
+	return "fault"
+}
+
+// MarshalText makes FaultKind a JSON string.
+func (k FaultKind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }

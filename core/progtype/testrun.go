@@ -200,7 +200,9 @@ func (r *Run) buildXDP(in Input) error {
 		}
 		x.RxQueueIndex = le32(b[16:])
 	}
-	x.Buf = make([]byte, XDPHeadroom+len(in.Data)+Tailroom)
+	// The frame is a page, as in the kernel's test runs: the tail can grow
+	// up to the page minus the skb_shared_info tailroom.
+	x.Buf = make([]byte, max(4096, XDPHeadroom+len(in.Data)+Tailroom))
 	copy(x.Buf[XDPHeadroom-meta:], in.Data)
 	x.Meta = XDPHeadroom - meta
 	x.Data = XDPHeadroom

@@ -15,6 +15,7 @@ package testrun
 import (
 	"errors"
 	"fmt"
+	"sync/atomic"
 
 	"github.com/bpfplay/bpfplay/core/helpers"
 	"github.com/bpfplay/bpfplay/core/interp"
@@ -39,6 +40,8 @@ type Options struct {
 	// the program type's context, as Linux's test_bpf module does for
 	// its large-memory tests (records with "source": "test_bpf").
 	RawCtx bool
+	// Cancel stops the run when set (checked every 64Ki instructions).
+	Cancel *atomic.Bool
 }
 
 // Result is a run's outcome.
@@ -158,7 +161,7 @@ func Run(in *record.In, opt *Options) (*Result, error) {
 		repeat = 1
 	}
 	for i := 0; i < repeat; i++ {
-		env := &interp.Env{Ctx: ctx, Budget: opt.Budget, State: res.State}
+		env := &interp.Env{Ctx: ctx, Budget: opt.Budget, State: res.State, Cancel: opt.Cancel}
 		if i == 0 {
 			env.Trace = opt.Trace
 		}

@@ -1,0 +1,270 @@
+package helpers
+
+import (
+	"bytes"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/bpfplay/bpfplay/core/maps"
+)
+
+// bpf_trace_printk and bpf_snprintf: the kernel's bprintf format subset
+// (flags 0 + - space, a width, l/ll modifiers; %d %i %u %x %X %c %s %p
+// and %%), checked as bpf_bprintf_prepare checks it.
+
+func init() {
+	reg("trace_printk", tracePrintk)
+	reg("snprintf", snprintf)
+}
+
+// Message is one trace_printk line, as trace_pipe shows it after the
+// "bpf_trace_printk: " prefix.
+type Message struct {
+	Text string
+	Time uint64
+}
+
+const tracePrintkSize = 1024 // BPF_TRACE_PRINTK_SIZE
+
+// readCString reads a NUL-terminated string of at most max bytes.
+func readCString(m Machine, addr uint64, max int) ([]byte, bool) {
+	var out []byte
+	for i := 0; i < max; i++ {
+		b, err := m.Bytes(addr+uint64(i), 1, false)
+		if err != nil {
+			kb, ok := readFake(m.State().Kernel, addr+uint64(i), 1)
+			if !ok {
+				return out, false
+			}
+			b = kb
+		}
+		if b[0] == 0 {
+			return out, true
+		}
+		out = append(out, b[0])
+	}
+	return out, true
+}
+
+// format renders fmt with args (raw u64s). It fails with EINVAL as the
+// kernel does on a conversion it does not support or too many args.
+func format(m Machine, f []byte, args []uint64) (string, error) {
+	var sb strings.Builder
+	ai := 0
+	for i := 0; i < len(f); i++ {
+		c := f[i]
+		if c != '%' {
+			if c < 0x20 && c != '\n' && c != '\t' && c != '\r' {
+				// bpf_bprintf_prepare refuses non-printable characters.
+				if !isSpace(c) {
+					return "", maps.EINVAL
+				}
+			}
+			sb.WriteByte(c)
+			continue
+		}
+		i++
+		if i >= len(f) {
+			return "", maps.EINVAL
+		}
+		if f[i] == '%' {
+			sb.WriteByte('%')
+			continue
+		}
+		if ai >= len(args) {
+			return "", maps.EINVAL
+		}
+		start := i
+		for i < len(f) && (f[i] == '0' || f[i] == '+' || f[i] == '-' || f[i] == ' ') {
+			i++
+		}
+		for i < len(f) && f[i] >= '0' && f[i] <= '9' {
+			i++
+		}
+		spec := string(f[start:i])
+		if i >= len(f) {
+			return "", maps.EINVAL
+		}
+		arg := args[ai]
+		ai++
+		switch f[i] {
+		case 'p':
+			// %p, %pK, %px, %pB, %pi4/%pI4, %pi6/%pI6, %pks, %pus
+			if i+1 < len(f) {
+				switch f[i+1] {
+				case 'K', 'x', 'B':
+					i++
+					sb.WriteString(fmt.Sprintf("%"+spec+"x", arg))
+					continue
+				case 'i', 'I':
+					if i+2 < len(f) && (f[i+2] == '4' || f[i+2] == '6') {
+						n := 4
+						if f[i+2] == '6' {
+							n = 16
+						}
+						b, err := m.Bytes(arg, uint64(n), false)
+						if err != nil {
+							return "", maps.EINVAL
+						}
+						sb.WriteString(ipString(b, f[i+1] == 'i'))
+						i += 2
+						continue
+					}
+					return "", maps.EINVAL
+				case 'k', 'u':
+					if i+2 < len(f) && f[i+2] == 's' {
+						s, _ := readCString(m, arg, 4096)
+						sb.Write(s)
+						i += 2
+						continue
+					}
+				}
+			}
+			// Plain %p is printed hashed by the kernel; print the value
+			// (deterministic, and what %px would show).
+			sb.WriteString(fmt.Sprintf("%"+spec+"x", arg))
+		case 's':
+			s, ok := readCString(m, arg, 4096)
+			if !ok && len(s) == 0 {
+				sb.WriteString("(efault)")
+				continue
+			}
+			sb.WriteString(fmt.Sprintf("%"+spec+"s", string(s)))
+		case 'c':
+			sb.WriteString(fmt.Sprintf("%"+spec+"c", rune(byte(arg))))
+		default:
+			size := 4
+			if f[i] == 'l' {
+				size = 8
+				i++
+				if i < len(f) && f[i] == 'l' {
+					i++
+				}
+			}
+			if i >= len(f) {
+				return "", maps.EINVAL
+			}
+			conv := f[i]
+			if conv != 'd' && conv != 'i' && conv != 'u' && conv != 'x' && conv != 'X' {
+				return "", maps.EINVAL
+			}
+			var v any
+			switch {
+			case (conv == 'd' || conv == 'i') && size == 4:
+				v = int32(arg)
+			case conv == 'd' || conv == 'i':
+				v = int64(arg)
+			case size == 4:
+				v = uint32(arg)
+			default:
+				v = arg
+			}
+			verb := string(conv)
+			if conv == 'i' || conv == 'u' {
+				verb = "d"
+			}
+			sb.WriteString(fmt.Sprintf("%"+spec+verb, v))
+		}
+	}
+	return sb.String(), nil
+}
+
+func isSpace(c byte) bool { return c == ' ' || (c >= '\t' && c <= '\r') }
+
+func ipString(b []byte, leadingZeros bool) string {
+	if len(b) == 4 {
+		if leadingZeros {
+			return fmt.Sprintf("%03d.%03d.%03d.%03d", b[0], b[1], b[2], b[3])
+		}
+		return fmt.Sprintf("%d.%d.%d.%d", b[0], b[1], b[2], b[3])
+	}
+	parts := make([]string, 8)
+	for i := range parts {
+		v := uint16(b[2*i])<<8 | uint16(b[2*i+1])
+		if leadingZeros {
+			parts[i] = fmt.Sprintf("%04x", v)
+		} else {
+			parts[i] = strconv.FormatUint(uint64(v), 16)
+		}
+	}
+	return strings.Join(parts, ":")
+}
+
+// tracePrintk is bpf_trace_printk(fmt, fmt_size, a1, a2, a3): at most
+// three arguments; returns the length of the text written to trace_pipe.
+func tracePrintk(m Machine, a *[5]uint64) (uint64, error) {
+	size := a[1]
+	if size == 0 {
+		return neg(maps.EINVAL), nil
+	}
+	f, err := m.Bytes(a[0], size, false)
+	if err != nil {
+		return 0, err
+	}
+	if f[len(f)-1] != 0 {
+		return neg(maps.EINVAL), nil
+	}
+	f = f[:bytes.IndexByte(f, 0)]
+	if strings.Count(strings.ReplaceAll(string(f), "%%", ""), "%") > 3 {
+		return neg(maps.EINVAL), nil
+	}
+	text, err := format(m, f, a[2:5])
+	if err != nil {
+		return errRet(err), nil
+	}
+	if len(text) > tracePrintkSize-1 {
+		text = text[:tracePrintkSize-1]
+	}
+	s := m.State()
+	s.Messages = append(s.Messages, Message{Text: text, Time: s.Clock})
+	line := strings.TrimSuffix(text, "\n")
+	fmt.Fprintf(&s.TracePipe, "%16s-%-7d [%03d] d..31 %5d.%06d: bpf_trace_printk: %s\n",
+		s.Task.Comm, s.Task.PID, s.CPU, s.Clock/1e9, s.Clock%1e9/1e3, line)
+	return uint64(len(text)), nil
+}
+
+// snprintf is bpf_snprintf(str, str_size, fmt, data, data_len): the
+// arguments are an array of u64 (at most 12); returns the length of
+// the whole formatted string including its NUL, like snprintf + 1.
+func snprintf(m Machine, a *[5]uint64) (uint64, error) {
+	dataLen := a[4]
+	if dataLen%8 != 0 || dataLen > 12*8 {
+		return neg(maps.EINVAL), nil
+	}
+	f, ok := readCString(m, a[2], 4096)
+	if !ok {
+		return neg(maps.EINVAL), nil
+	}
+	args := make([]uint64, dataLen/8)
+	if dataLen > 0 {
+		b, err := m.Bytes(a[3], dataLen, false)
+		if err != nil {
+			return 0, err
+		}
+		for i := range args {
+			args[i] = le64(b[8*i:])
+		}
+	}
+	if strings.Count(strings.ReplaceAll(string(f), "%%", ""), "%") > len(args) {
+		return neg(maps.EINVAL), nil
+	}
+	text, err := format(m, f, args)
+	if err != nil {
+		return errRet(err), nil
+	}
+	if a[1] > 0 {
+		dst, err := m.Bytes(a[0], a[1], true)
+		if err != nil {
+			return 0, err
+		}
+		n := copy(dst[:len(dst)-1], text)
+		dst[n] = 0
+	}
+	return uint64(len(text) + 1), nil
+}
+
+func le64(b []byte) uint64 {
+	return uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
+}
