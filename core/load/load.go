@@ -14,7 +14,7 @@ package load
 import (
 	"context"
 	"errors"
-	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/bpfplay/bpfplay/core/interp/testrun"
@@ -73,7 +73,10 @@ func (r *Response) fail(err error) {
 // runProgram runs the loaded program in the interpreter.
 func runProgram(ctx context.Context, req *Request, p *program, pt *progtype.Type, resp *Response) {
 	in := p.record(req)
-	opts := &testrun.Options{Budget: req.Run.Budget}
+	var cancel atomic.Bool
+	stop := context.AfterFunc(ctx, func() { cancel.Store(true) })
+	defer stop()
+	opts := &testrun.Options{Budget: req.Run.Budget, Cancel: &cancel}
 	if req.Run.Trace {
 		opts.Trace = traceLimit
 	}
@@ -97,7 +100,7 @@ func runProgram(ctx context.Context, req *Request, p *program, pt *progtype.Type
 		rr.Trace = ir.Trace
 		rr.Truncated = ir.TraceTruncated
 		if f := ir.Fault; f != nil {
-			rr.Fault = &Fault{PC: f.PC, Kind: fmt.Sprint(f.Kind), Msg: f.Msg, Addr: f.Addr}
+			rr.Fault = &Fault{PC: f.PC, Kind: f.Kind.String(), Msg: f.Msg, Addr: f.Addr}
 		}
 	}
 	rr.RetvalName = pt.ReturnName(uint64(rr.Retval))
