@@ -1,0 +1,191 @@
+// Package compare measures how closely bpfplay's answers match the
+// kernel's: it pairs each output record of `bpfplay batch` with the
+// corpus record it answers and counts agreement on the verdict, the
+// error line, the errno, insns_processed, the xlated program, the
+// unprivileged verdict and the test run, listing each disagreement by
+// category so the distance to Linux is always visible.
+package compare
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/bpfplay/bpfplay/core/record"
+)
+
+// Count is agreement over the records where a comparison applies.
+type Count struct {
+	Agree, Total int
+}
+
+func (c *Count) add(ok bool) {
+	c.Total++
+	if ok {
+		c.Agree++
+	}
+}
+
+// Percent returns the agreement in percent (100 when nothing applied).
+func (c Count) Percent() float64 {
+	if c.Total == 0 {
+		return 100
+	}
+	return 100 * float64(c.Agree) / float64(c.Total)
+}
+
+func (c Count) String() string {
+	return fmt.Sprintf("%d/%d (%.1f%%)", c.Agree, c.Total, c.Percent())
+}
+
+// Figures are the agreement counts of a whole comparison.
+type Figures struct {
+	Records   int
+	Verdict   Count // ok == kernel.ok
+	ErrorLine Count // both reject: the kernel's error line appears in our log
+	Errno     Count // both reject: same errno
+	Insns     Count // both accept: same insns_processed
+	Xlated    Count // both accept and the kernel recorded xlated: equal, addresses aside
+	Unpriv    Count // the record has an unprivileged answer: same verdict
+	UnprivErr Count // both reject unprivileged: error line found
+	Run       Count // the kernel ran it and so did we: same retval (and data_out)
+
+	// Disagree lists record names by category.
+	Disagree map[string][]string
+}
+
+func (f *Figures) note(category, name string) {
+	if f.Disagree == nil {
+		f.Disagree = map[string][]string{}
+	}
+	f.Disagree[category] = append(f.Disagree[category], name)
+}
+
+// Add compares one output record with the corpus record it answers.
+func (f *Figures) Add(ours *record.Out, in *record.In) {
+	f.Records++
+	k := in.Kernel
+	if k == nil {
+		return
+	}
+	f.Verdict.add(ours.OK == k.OK)
+	switch {
+	case ours.OK != k.OK && k.OK:
+		f.note("verdict: kernel accepts, we reject", in.Name)
+	case ours.OK != k.OK:
+		f.note("verdict: kernel rejects, we accept", in.Name)
+	case !k.OK:
+		line := ErrorLine(k.Log)
+		found := line != "" && strings.Contains(ours.Log, line)
+		f.ErrorLine.add(found)
+		if !found {
+			f.note("error line missing", in.Name)
+		}
+		f.Errno.add(ours.Errno == k.Errno)
+		if ours.Errno != k.Errno {
+			f.note("errno differs", in.Name)
+		}
+	default:
+		f.Insns.add(ours.InsnsProcessed == k.InsnsProcessed)
+		if ours.InsnsProcessed != k.InsnsProcessed {
+			f.note("insns_processed differs", in.Name)
+		}
+		if len(k.Xlated) > 0 {
+			same := SameXlated(ours.Xlated, k.Xlated)
+			f.Xlated.add(same)
+			if !same {
+				f.note("xlated differs", in.Name)
+			}
+		}
+	}
+	if in.Unpriv && k.Unpriv != nil && ours.Unpriv != nil {
+		f.Unpriv.add(ours.Unpriv.OK == k.Unpriv.OK)
+		if ours.Unpriv.OK != k.Unpriv.OK {
+			f.note("unpriv verdict differs", in.Name)
+		} else if !k.Unpriv.OK {
+			line := ErrorLine(k.Unpriv.Log)
+			found := line != "" && strings.Contains(ours.Unpriv.Log, line)
+			f.UnprivErr.add(found)
+			if !found {
+				f.note("unpriv error line missing", in.Name)
+			}
+		}
+	}
+	if k.OK && k.Run != nil && ours.Run != nil && ours.OK {
+		same := ours.Run.Retval == k.Run.Retval && (len(k.Run.DataOut) == 0 || bytes.Equal(ours.Run.DataOut, k.Run.DataOut))
+		f.Run.add(same)
+		if !same {
+			f.note("run result differs", in.Name)
+		}
+	}
+}
+
+// ErrorLine is the kernel log's error line: the last line before the
+// statistics (verification time, stack depth, processed ...).
+func ErrorLine(log string) string {
+	lines := strings.Split(strings.TrimRight(log, "\n"), "\n")
+	for i := len(lines) - 1; i >= 0; i-- {
+		l := lines[i]
+		if strings.HasPrefix(l, "verification time") || strings.HasPrefix(l, "stack depth") || strings.HasPrefix(l, "processed ") {
+			continue
+		}
+		return l
+	}
+	return ""
+}
+
+// SameXlated compares two xlated programs with the kernel's per-load
+// values aside: the 64-bit immediates of ld_imm64 instructions that
+// carry a map (src 1 or 2 in a dump: the map's id or address, which
+// change from one load to the next).
+func SameXlated(a, b []byte) bool {
+	if len(a) != len(b) || len(a)%8 != 0 {
+		return false
+	}
+	for i := 0; i < len(a); i += 8 {
+		if a[i] == 0x18 && i+16 <= len(a) && (b[i+1]>>4 == 1 || b[i+1]>>4 == 2) {
+			// Compare opcode, registers and offset; skip both immediates.
+			if !bytes.Equal(a[i:i+4], b[i:i+4]) || !bytes.Equal(a[i+8:i+12], b[i+8:i+12]) {
+				return false
+			}
+			i += 8
+			continue
+		}
+		if !bytes.Equal(a[i:i+8], b[i:i+8]) {
+			return false
+		}
+	}
+	return true
+}
+
+// Report prints the figures and the disagreements, at most limit names
+// per category (0: all).
+func (f *Figures) Report(w io.Writer, limit int) {
+	fmt.Fprintf(w, "records:          %d\n", f.Records)
+	fmt.Fprintf(w, "verdict:          %s\n", f.Verdict)
+	fmt.Fprintf(w, "error line:       %s  (both reject)\n", f.ErrorLine)
+	fmt.Fprintf(w, "errno:            %s  (both reject)\n", f.Errno)
+	fmt.Fprintf(w, "insns_processed:  %s  (both accept)\n", f.Insns)
+	fmt.Fprintf(w, "xlated:           %s  (both accept, addresses aside)\n", f.Xlated)
+	fmt.Fprintf(w, "unpriv verdict:   %s\n", f.Unpriv)
+	fmt.Fprintf(w, "unpriv error:     %s  (both reject)\n", f.UnprivErr)
+	fmt.Fprintf(w, "run:              %s  (kernel ran it)\n", f.Run)
+	cats := make([]string, 0, len(f.Disagree))
+	for c := range f.Disagree {
+		cats = append(cats, c)
+	}
+	sort.Strings(cats)
+	for _, c := range cats {
+		names := f.Disagree[c]
+		fmt.Fprintf(w, "\n%s: %d\n", c, len(names))
+		for i, n := range names {
+			if limit > 0 && i == limit {
+				fmt.Fprintf(w, "  ... %d more\n", len(names)-limit)
+				break
+			}
+			fmt.Fprintf(w, "  %s\n", n)
+		}
+	}
+}
