@@ -42,6 +42,10 @@ func (c Count) String() string {
 
 // Figures are the agreement counts of a whole comparison.
 type Figures struct {
+	// RunsOnly compares test runs only: for output of `batch
+	// --no-verify`, where there is no verdict to compare.
+	RunsOnly bool
+
 	Records   int
 	Verdict   Count // ok == kernel.ok
 	ErrorLine Count // both reject: the kernel's error line appears in our log
@@ -51,6 +55,9 @@ type Figures struct {
 	Unpriv    Count // the record has an unprivileged answer: same verdict
 	UnprivErr Count // both reject unprivileged: error line found
 	Run       Count // the kernel ran it and so did we: same retval (and data_out)
+	// RunExpect covers records the kernel was not asked about (classic
+	// programs): our retval against the test's own expect.retval.
+	RunExpect Count
 
 	// Disagree lists record names by category.
 	Disagree map[string][]string
@@ -68,6 +75,13 @@ func (f *Figures) Add(ours *record.Out, in *record.In) {
 	f.Records++
 	k := in.Kernel
 	if k == nil {
+		if in.Expect != nil && in.Expect.Retval != nil && ours.Run != nil {
+			f.addExpect(ours, in)
+		}
+		return
+	}
+	if f.RunsOnly {
+		f.addRun(ours, in)
 		return
 	}
 	f.Verdict.add(ours.OK == k.OK)
@@ -113,12 +127,31 @@ func (f *Figures) Add(ours *record.Out, in *record.In) {
 			}
 		}
 	}
-	if k.OK && k.Run != nil && ours.Run != nil && ours.OK {
+	f.addRun(ours, in)
+}
+
+func (f *Figures) addRun(ours *record.Out, in *record.In) {
+	k := in.Kernel
+	switch {
+	case ours.Run == nil || !ours.OK:
+	case k.OK && k.Run != nil:
 		same := ours.Run.Retval == k.Run.Retval && (len(k.Run.DataOut) == 0 || bytes.Equal(ours.Run.DataOut, k.Run.DataOut))
 		f.Run.add(same)
 		if !same {
 			f.note("run result differs", in.Name)
 		}
+	case f.RunsOnly && in.Expect != nil && in.Expect.Retval != nil:
+		// The kernel's verifier refused it, so the kernel never ran
+		// it; the test's own expectation is the answer.
+		f.addExpect(ours, in)
+	}
+}
+
+func (f *Figures) addExpect(ours *record.Out, in *record.In) {
+	same := ours.Run.OK && ours.Run.Retval == uint32(*in.Expect.Retval)
+	f.RunExpect.add(same)
+	if !same {
+		f.note("run differs from the test's expectation", in.Name)
 	}
 }
 
@@ -164,6 +197,12 @@ func SameXlated(a, b []byte) bool {
 // per category (0: all).
 func (f *Figures) Report(w io.Writer, limit int) {
 	fmt.Fprintf(w, "records:          %d\n", f.Records)
+	if f.RunsOnly {
+		fmt.Fprintf(w, "run:              %s  (kernel ran it)\n", f.Run)
+		fmt.Fprintf(w, "run vs expect:    %s  (no kernel answer: the test's own retval)\n", f.RunExpect)
+		f.reportDisagreements(w, limit)
+		return
+	}
 	fmt.Fprintf(w, "verdict:          %s\n", f.Verdict)
 	fmt.Fprintf(w, "error line:       %s  (both reject)\n", f.ErrorLine)
 	fmt.Fprintf(w, "errno:            %s  (both reject)\n", f.Errno)
@@ -172,6 +211,11 @@ func (f *Figures) Report(w io.Writer, limit int) {
 	fmt.Fprintf(w, "unpriv verdict:   %s\n", f.Unpriv)
 	fmt.Fprintf(w, "unpriv error:     %s  (both reject)\n", f.UnprivErr)
 	fmt.Fprintf(w, "run:              %s  (kernel ran it)\n", f.Run)
+	fmt.Fprintf(w, "run vs expect:    %s  (no kernel answer: the test's own retval)\n", f.RunExpect)
+	f.reportDisagreements(w, limit)
+}
+
+func (f *Figures) reportDisagreements(w io.Writer, limit int) {
 	cats := make([]string, 0, len(f.Disagree))
 	for c := range f.Disagree {
 		cats = append(cats, c)

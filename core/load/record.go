@@ -1,0 +1,88 @@
+package load
+
+import (
+	"context"
+	"sync/atomic"
+
+	"github.com/bpfplay/bpfplay/core/cbpf"
+	"github.com/bpfplay/bpfplay/core/interp/testrun"
+	"github.com/bpfplay/bpfplay/core/record"
+)
+
+// RecordOptions adjust how program records are processed.
+type RecordOptions struct {
+	// NoVerify runs programs without the verifier, as Linux's test_bpf
+	// module does; ok then only says the record could be read.
+	NoVerify bool
+	// JIT fills jited/jited_func_lens (and jit_run natively).
+	JIT bool
+	// Budget caps executed instructions per run (0: the default).
+	Budget int64
+}
+
+// Errnos a record can get from the pipeline itself.
+const (
+	errnoEINVAL = 22
+)
+
+// Record processes one program record the way the kernel oracle does
+// (load, then BPF_PROG_TEST_RUN when the record has test_run) and
+// answers in the oracle's output format, so the two can be compared line
+// by line. It never fails: a record it cannot process gets ok=false, an
+// errno and an error message.
+func Record(ctx context.Context, in *record.In, opt RecordOptions) *record.Out {
+	out := &record.Out{Name: in.Name}
+	if in.CBPF {
+		return classicRecord(in, out)
+	}
+	out.OK = true
+	if !opt.NoVerify {
+		if !verifyRecord(ctx, in, out) {
+			return out
+		}
+	}
+	if in.TestRun != nil {
+		out.Run = runRecord(ctx, in, opt)
+	}
+	return out
+}
+
+func runRecord(ctx context.Context, in *record.In, opt RecordOptions) *record.Run {
+	var cancel atomic.Bool
+	stop := context.AfterFunc(ctx, func() { cancel.Store(true) })
+	defer stop()
+	res, err := testrun.Run(in, &testrun.Options{Budget: opt.Budget, Cancel: &cancel, RawCtx: in.Source == "test_bpf"})
+	if err != nil {
+		return &record.Run{OK: false, Errno: errnoEINVAL, Error: err.Error()}
+	}
+	r := res.Run
+	return &r
+}
+
+// classicRecord loads a classic program: Linux's classic checks, then a
+// run of the program it converts to.
+func classicRecord(in *record.In, out *record.Out) *record.Out {
+	p, err := cbpf.DecodeRaw(in.Insns)
+	if err == nil {
+		err = cbpf.Check(p)
+	}
+	if err != nil {
+		out.Errno, out.Error = errnoEINVAL, err.Error()
+		return out
+	}
+	out.OK = true
+	if in.TestRun == nil {
+		return out
+	}
+	skb := cbpf.TestBPFSkb(in.TestRun.Data)
+	if in.Source != "test_bpf" {
+		skb = cbpf.TestRunSkb(in.TestRun.Data)
+	}
+	ret, err := cbpf.Run(p, skb)
+	if err != nil {
+		out.Run = &record.Run{OK: false, Errno: errnoEINVAL, Error: err.Error()}
+		return out
+	}
+	out.Run = &record.Run{OK: true, Retval: ret}
+	return out
+}
