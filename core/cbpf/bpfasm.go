@@ -200,13 +200,13 @@ func assembleLine(l asmLine, pc int, labels map[string]int) (Instruction, error)
 		return v, true, err
 	}
 	isX := func(s string) bool { return s == "x" || s == "%x" }
-	target := func(arg int) (int, error) {
+	target := func(arg int, backOK bool) (int, error) {
 		name := l.args[arg]
 		t, ok := labels[name]
 		if !ok {
 			return 0, fail(arg, "label", "undefined label %q", name)
 		}
-		if t <= pc {
+		if t <= pc && !backOK {
 			return 0, fail(arg, "label", "label %q is not ahead of this instruction (classic BPF jumps forward only)", name)
 		}
 		return t - pc - 1, nil
@@ -297,8 +297,11 @@ func assembleLine(l asmLine, pc int, labels map[string]int) (Instruction, error)
 		if err := nargs(1); err != nil {
 			return Instruction{}, err
 		}
-		d, err := target(0)
-		return Instruction{Code: ClassJmp | JmpJa, K: uint32(d)}, err
+		// ja's k is an unsigned distance: a label behind wraps around,
+		// which Linux's checker then refuses (as libpcap's protochain
+		// loops are).
+		d, err := target(0, true)
+		return Instruction{Code: ClassJmp | JmpJa, K: uint32(int32(d))}, err
 	case "neg", "tax", "txa":
 		if err := nargs(0); err != nil {
 			return Instruction{}, err
@@ -362,7 +365,7 @@ func assembleLine(l asmLine, pc int, labels map[string]int) (Instruction, error)
 		}
 		var t [2]int
 		for i := 1; i < len(l.args); i++ {
-			d, err := target(i)
+			d, err := target(i, false)
 			if err != nil {
 				return Instruction{}, err
 			}
@@ -397,7 +400,7 @@ func FormatBPFAsmText(p Program) (string, error) {
 	for pc, i := range p {
 		switch {
 		case i.Code == ClassJmp|JmpJa:
-			targets[pc+1+int(int32(i.K))] = true
+			targets[pc+1+int(int32(i.K))] = true // may lie behind: k wraps
 		case i.IsCondJump():
 			targets[pc+1+int(i.Jt)] = true
 			targets[pc+1+int(i.Jf)] = true
@@ -434,6 +437,9 @@ func bpfAsmInsn(i Instruction, pc int) (string, error) {
 	k := i.K
 	ks := int32(k)
 	lbl := func(d int) string { return fmt.Sprintf("l%d", pc+1+d) }
+	if i.Code > 0xff {
+		return "", &Error{Format: FormatBPFAsm, Insn: pc, Field: "code", Msg: fmt.Sprintf("opcode 0x%x has no bpf_asm spelling", i.Code)}
+	}
 	switch i.Code {
 	case ClassLd | ModeImm:
 		return fmt.Sprintf("ld #0x%x", k), nil

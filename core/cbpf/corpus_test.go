@@ -2,6 +2,7 @@ package cbpf
 
 import (
 	"errors"
+	"sync"
 	"testing"
 
 	"github.com/bpfplay/bpfplay/core/record"
@@ -13,21 +14,32 @@ const testBPFCorpus = "../../testdata/corpus/test_bpf-dev.jsonl.gz"
 // corpus, whose truth is the test's own expectation.
 func classicRecords(t testing.TB) []*record.In {
 	t.Helper()
-	all, err := record.ReadAll(testBPFCorpus)
-	if err != nil {
-		t.Fatalf("reading the corpus (it ships with the repository): %v", err)
-	}
-	var out []*record.In
-	for _, r := range all {
-		if r.CBPF {
-			out = append(out, r)
+	corpusOnce.Do(func() {
+		all, err := record.ReadAll(testBPFCorpus)
+		if err != nil {
+			corpusErr = err
+			return
 		}
+		for _, r := range all {
+			if r.CBPF {
+				corpusClassic = append(corpusClassic, r)
+			}
+		}
+	})
+	if corpusErr != nil {
+		t.Fatalf("reading the corpus (it ships with the repository): %v", corpusErr)
 	}
-	if len(out) == 0 {
+	if len(corpusClassic) == 0 {
 		t.Fatal("no classic records in " + testBPFCorpus)
 	}
-	return out
+	return corpusClassic
 }
+
+var (
+	corpusOnce    sync.Once
+	corpusClassic []*record.In
+	corpusErr     error
+)
 
 // TestTestBPFCorpus is the done-criterion: every classic record of
 // test_bpf gives the kernel's answer: refused ones EINVAL, accepted ones
@@ -74,4 +86,39 @@ func TestTestBPFCorpus(t *testing.T) {
 		}
 	}
 	t.Logf("test_bpf classic records: %d/%d give the kernel's answer", pass, len(recs))
+}
+
+// TestTestBPFCorpusConverted runs the same records through the eBPF
+// program Convert produces, executed with kernel-layout structures.
+func TestTestBPFCorpusConverted(t *testing.T) {
+	recs := classicRecords(t)
+	n := 0
+	for _, r := range recs {
+		if r.Expect == nil || r.Expect.Result != "accept" {
+			continue
+		}
+		p, err := DecodeRaw(r.Insns)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := Convert(p)
+		if err != nil {
+			t.Errorf("%s: %v", r.Name, err)
+			continue
+		}
+		var data []byte
+		if r.TestRun != nil {
+			data = r.TestRun.Data
+		}
+		got, err := execConverted(c, TestBPFSkb(data))
+		if err != nil {
+			t.Errorf("%s: %v", r.Name, err)
+			continue
+		}
+		if want := uint32(*r.Expect.Retval); got != want {
+			t.Errorf("%s: converted program returned %d, want %d", r.Name, got, want)
+		}
+		n++
+	}
+	t.Logf("%d accepted classic records give the kernel's answer through the converted eBPF", n)
 }

@@ -123,6 +123,9 @@ func Parse(b []byte, f Format) (Program, Format, error) {
 	default:
 		return nil, f, fmt.Errorf("cbpf: cannot parse format %v", f)
 	}
+	if err == nil && len(p) == 0 {
+		err = &Error{Format: f, Insn: -1, Msg: "no instructions"}
+	}
 	return p, f, err
 }
 

@@ -12,11 +12,21 @@ func Run(p Program, skb *Skb) (uint32, error) {
 	if err := Check(p); err != nil {
 		return 0, err
 	}
-	return run(p, skb), nil
+	return run(p, skb, nil), nil
+}
+
+// runNotes records, for tests, which behaviours of Linux a run used
+// that golang.org/x/net/bpf's VM models differently (its cross-check
+// needs to know where the two may legitimately disagree).
+type runNotes struct {
+	ancillary bool // an ancillary field other than the length
+	negative  bool // a successful load through SKF_NET_OFF/SKF_LL_OFF
+	indWrap   bool // x + k overflowed 32 bits in an indirect load
+	bigShift  bool // a shift by X of 32 or more
 }
 
 // run executes a program that passed Check.
-func run(p Program, skb *Skb) uint32 {
+func run(p Program, skb *Skb, notes *runNotes) uint32 {
 	var a, x uint32
 	var mem [MemWords]uint32
 	for pc := 0; pc < len(p); pc++ {
@@ -25,6 +35,9 @@ func run(p Program, skb *Skb) uint32 {
 		switch i.Class() {
 		case ClassLd, ClassLdx:
 			v, ok := loadValue(i, a, x, &mem, skb)
+			if notes != nil {
+				notes.note(i, x, ok)
+			}
 			if !ok {
 				return 0
 			}
@@ -66,8 +79,14 @@ func run(p Program, skb *Skb) uint32 {
 			case AluXor:
 				a ^= operand
 			case AluLsh:
+				if notes != nil && operand >= 32 {
+					notes.bigShift = true
+				}
 				a <<= operand & 31
 			case AluRsh:
+				if notes != nil && operand >= 32 {
+					notes.bigShift = true
+				}
 				a >>= operand & 31
 			case AluNeg:
 				a = -a
@@ -181,4 +200,26 @@ func ancillaryValue(anc Anc, a, x uint32, skb *Skb) (uint32, bool) {
 		return a ^ x, true
 	}
 	panic("BUG: unknown ancillary field")
+}
+
+func (n *runNotes) note(i Instruction, x uint32, ok bool) {
+	switch i.Mode() {
+	case ModeAbs:
+		if _, anc := ancillary(i); anc {
+			n.ancillary = true
+		} else if int32(i.K) < 0 && ok {
+			n.negative = true
+		}
+	case ModeMsh:
+		if int32(i.K) < 0 && ok {
+			n.negative = true
+		}
+	case ModeInd:
+		if uint64(x)+uint64(i.K) > 0xffffffff {
+			n.indWrap = true
+		}
+		if int32(x+i.K) < 0 && ok {
+			n.negative = true
+		}
+	}
 }

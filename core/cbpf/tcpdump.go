@@ -67,6 +67,14 @@ var tcpdumpOps = map[uint16]tcpdumpOp{
 	0x74: {"rsh", argImmDec}, 0x7c: {"rsh", argX},
 }
 
+// pcapAncNames are libpcap's names for the ancillary fields (it prints
+// "ld [proto]" for an absolute load at SKF_AD_OFF), which differ from
+// bpf_asm's in places ("vlanp", "random", "xor_x").
+var pcapAncNames = [ancNamesLen]string{
+	"proto", "type", "ifidx", "nla", "nlan", "mark", "queue", "hatype",
+	"rxhash", "cpu", "xor_x", "vlan_tci", "vlanp", "poff", "random", "vlan_tpid",
+}
+
 // image returns the mnemonic and operand tcpdump prints for i at pc.
 func image(i Instruction, pc int) (string, string) {
 	op, ok := tcpdumpOps[i.Code]
@@ -82,6 +90,9 @@ func image(i Instruction, pc int) (string, string) {
 	case argMem:
 		return op.name, fmt.Sprintf("M[%d]", k)
 	case argAbs:
+		if a := Anc(i.K - AncOffset); i.K >= AncOffset && a < ancMax && a%4 == 0 {
+			return op.name, "[" + pcapAncNames[a/4] + "]"
+		}
 		return op.name, fmt.Sprintf("[%d]", k)
 	case argInd:
 		return op.name, fmt.Sprintf("[x + %d]", k)
@@ -167,14 +178,11 @@ func ParseTcpdump(s string) (Program, error) {
 		name := fields[0]
 		arg := strings.Join(fields[1:], " ")
 		argCol := col + strings.Index(rest, name) + len(name)
-		insn, form, err := parseTcpdumpOperand(name, arg, pc)
+		insn, _, err := parseTcpdumpOperand(name, arg, pc)
 		if err != nil {
 			return nil, fail(argCol, "operand", "%v", err)
 		}
 		isJump := insn.IsCondJump()
-		if form == argUnimp {
-			isJump = insn.IsCondJump()
-		}
 		if isJump != (jt != "") {
 			if isJump {
 				return nil, fail(col+len(rest), "jt", "conditional jump without \"jt N\\tjf N\"")
@@ -265,6 +273,11 @@ func parseTcpdumpOperand(name, arg string, pc int) (Instruction, argForm, error)
 		}
 		return try(argInd, k)
 	case strings.HasPrefix(arg, "[") && strings.HasSuffix(arg, "]"):
+		for j, n := range pcapAncNames {
+			if arg[1:len(arg)-1] == n {
+				return try(argAbs, AncOffset+uint32(j*4))
+			}
+		}
 		k, err := num(arg[1 : len(arg)-1])
 		if err != nil {
 			return Instruction{}, 0, err

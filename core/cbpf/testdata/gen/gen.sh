@@ -51,4 +51,21 @@ PY
     echo "-- ddd --"; "$tmp/pcapdump" 3 < "$tmp/prog.bin"
   } > "$name"
 done
-echo "gen.sh: $n tcpdump expressions, 4 opcode tables"
+# Absolute and indirect loads around Linux's ancillary area (SKF_AD_OFF
+# + 0..67 and +0xffc): libpcap on Linux names the ancillary fields.
+python3 - > "$tmp/anc.bin" <<'PY'
+import struct, sys
+out = b""
+for code in (0x20, 0x28, 0x30, 0x40):
+    for a in list(range(0, 68)) + [0xffc]:
+        out += struct.pack("<HBBI", code, 0, 0, (0xfffff000 + a) & 0xffffffff)
+sys.stdout.buffer.write(out)
+PY
+{
+  echo "libpcap bpf_dump of ld/ldh/ldb [SKF_AD_OFF+n] and ld [x + SKF_AD_OFF+n]"
+  echo "-- raw --"; xxd -p -c 32 "$tmp/anc.bin"
+  echo "-- d --"; "$tmp/pcapdump" 1 < "$tmp/anc.bin"
+  echo "-- dd --"; "$tmp/pcapdump" 2 < "$tmp/anc.bin"
+  echo "-- ddd --"; "$tmp/pcapdump" 3 < "$tmp/anc.bin"
+} > "$out/libpcap/ancillary.txtar"
+echo "gen.sh: $n tcpdump expressions, 4 opcode tables, 1 ancillary table"
