@@ -204,3 +204,18 @@ func nlaFind(data []byte, at, rem int, typ uint32) uint32 {
 	}
 	return 0
 }
+
+// PacketSkb is the socket buffer a filter on a raw packet socket
+// (AF_PACKET, SOCK_RAW: what tcpdump attaches to) sees for an Ethernet
+// frame: the data starts at the Ethernet header, the network header 14
+// bytes in, the protocol is the EtherType and the packet type follows
+// the destination address, as received on the loopback device.
+func PacketSkb(frame []byte) *Skb {
+	s := TestRunSkb(frame)
+	if len(frame) < ethHLen {
+		return s
+	}
+	s.Data, s.HeadRoom = frame, nil
+	s.MACOffset, s.NetworkOffset = 0, ethHLen
+	return s
+}
