@@ -2,7 +2,6 @@ package server_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"net/http/httptest"
@@ -11,31 +10,8 @@ import (
 	"testing"
 
 	"github.com/bpfplay/bpfplay/server"
-	"github.com/bpfplay/bpfplay/server/api"
 	"github.com/bpfplay/bpfplay/server/store"
 )
-
-// strictRunner stands in for the pipeline: it decodes the request the
-// way core/load will (an object with a source) and refuses what it
-// cannot take with a 4xx, as the real adapter must.
-type strictRunner struct{}
-
-func (strictRunner) Run(ctx context.Context, req json.RawMessage) (*server.RunResult, error) {
-	var r struct {
-		Source struct {
-			Text  string `json:"text"`
-			Insns string `json:"insns"`
-		} `json:"source"`
-		ProgType string `json:"prog_type"`
-	}
-	if err := json.Unmarshal(req, &r); err != nil {
-		return nil, api.Errorf(400, "bad_request", "%v", err)
-	}
-	if r.Source.Text == "" && r.Source.Insns == "" {
-		return nil, api.Errorf(422, "bad_request", "no source")
-	}
-	return &server.RunResult{Native: map[string]any{"ok": false, "error": "invalid program"}}, nil
-}
 
 var fuzzPaths = []string{
 	"/api/share", "/api/share/", "/api/share/o8ISJwCf-cQ", "/api/run", "/api/compile",
@@ -48,7 +24,8 @@ var fuzzTypes = []string{"", "application/json", "text/plain", "multipart/form-d
 
 // FuzzAPI throws arbitrary requests at the handler: malformed and
 // truncated JSON, bodies cut short by the client, huge bodies, odd
-// methods, paths and content types, invalid programs. The server must
+// methods, paths and content types, invalid programs (through the real
+// core/load pipeline). The server must
 // never panic and never answer 5xx, except 501 (feature off) and 503
 // (busy); every API answer must be JSON.
 //
@@ -83,7 +60,7 @@ func FuzzAPI(f *testing.F) {
 	srv, err := server.New(server.Config{
 		Site:   testSite(),
 		Store:  store.NewMemory(),
-		Runner: strictRunner{},
+		Runner: &server.Pipeline{Load: nativeByInterp}, // the real pipeline (interpreter for both halves)
 		Limits: server.Limits{NoRateLimit: true},
 	})
 	if err != nil {
