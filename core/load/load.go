@@ -17,6 +17,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/bpfplay/bpfplay/core/cbpf"
 	"github.com/bpfplay/bpfplay/core/interp/testrun"
 	"github.com/bpfplay/bpfplay/core/progtype"
 )
@@ -54,7 +55,10 @@ func Load(ctx context.Context, req *Request) *Response {
 			return resp
 		}
 	}
-	if req.Run != nil {
+	switch {
+	case req.Run != nil && p.classic != nil:
+		runClassic(req, p, pt, resp)
+	case req.Run != nil:
 		runProgram(ctx, req, p, pt, resp)
 	}
 	return resp
@@ -131,3 +135,20 @@ func nameAt(names []string, i int) string {
 }
 
 func quote(s string) string { return "\"" + s + "\"" }
+
+// runClassic runs classic input the way a packet socket filter sees a
+// frame (what tcpdump attaches to), with the semantics of the eBPF Linux
+// converts it to.
+func runClassic(req *Request, p *program, pt *progtype.Type, resp *Response) {
+	start := time.Now()
+	ret, err := cbpf.Run(p.cprog, cbpf.PacketSkb(req.Run.Data))
+	rr := &RunResult{Engine: "classic", DurationNs: time.Since(start).Nanoseconds()}
+	resp.Run = rr
+	if err != nil {
+		rr.Error = err.Error()
+		resp.OK = false
+		return
+	}
+	rr.OK, rr.R0, rr.Retval = true, uint64(ret), ret
+	rr.RetvalName = pt.ReturnName(uint64(ret))
+}

@@ -130,6 +130,20 @@ func TestLoadClassic(t *testing.T) {
 	if n := len(r.Listing); n <= 4 || r.Classic.Start[3] >= n {
 		t.Errorf("converted listing has %d insns, classic starts %v", n, r.Classic.Start)
 	}
+	// An IPv4 frame is accepted (262144 bytes kept), an ARP frame not.
+	for _, tc := range []struct {
+		frame string
+		want  uint64
+	}{
+		{"ffffffffffff 000000000000 0800 4500", 262144},
+		{"ffffffffffff 000000000000 0806 0001", 0},
+	} {
+		req := &load.Request{Source: load.Source{Dialect: "cbpf", Text: r.Classic.Tcpdump}, Run: &load.RunOptions{Data: mustHex(tc.frame)}}
+		rr := load.Load(context.Background(), req)
+		if rr.Run == nil || !rr.Run.OK || rr.Run.R0 != tc.want {
+			t.Errorf("frame %s: run %+v, want r0 %d", tc.frame, rr.Run, tc.want)
+		}
+	}
 }
 
 func TestLoadInputErrors(t *testing.T) {

@@ -23,6 +23,7 @@ type program struct {
 	labels  map[string]int // label -> slot
 	maps    []record.Map   // maps in fd order, with fixups
 	classic *Classic
+	cprog   cbpf.Program // the classic program, for classic input
 	// mapName names maps for listings, by fd index.
 	mapName []string
 }
@@ -167,7 +168,7 @@ func fromClassic(cp cbpf.Program, reqMaps []record.Map) (*program, error) {
 	if err != nil {
 		return nil, inputErr("convert", "%v", err)
 	}
-	return &program{prog: conv.Insns, classic: &Classic{Tcpdump: cbpf.FormatTcpdumpListing(cp), Start: conv.Start}}, nil
+	return &program{prog: conv.Insns, cprog: cp, classic: &Classic{Tcpdump: cbpf.FormatTcpdumpListing(cp), Start: conv.Start}}, nil
 }
 
 func mapNames(ms []record.Map) []string {
