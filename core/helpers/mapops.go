@@ -28,6 +28,12 @@ func errRet(err error) uint64 {
 	return maps.ErrnoOf(err).Neg()
 }
 
+// opsRet is the return value of a map helper that Linux's verifier
+// turns into a direct call of the map's operation (update, delete, push,
+// pop, peek, for_each): those return int, so r0 holds the 32-bit value
+// zero-extended (-EEXIST is 0x00000000ffffffef, not -17).
+func opsRet(err error) uint64 { return uint64(uint32(errRet(err))) }
+
 func key(m Machine, mp maps.Map, addr uint64) ([]byte, error) {
 	return m.Bytes(addr, uint64(mp.Spec().KeySize), false)
 }
@@ -65,9 +71,9 @@ func mapUpdateElem(m Machine, a *[5]uint64) (uint64, error) {
 	}
 	switch mp.(type) {
 	case *maps.QueueMap:
-		return neg(maps.EINVAL), nil
+		return opsRet(maps.EINVAL), nil
 	case *maps.RingBufMap, *maps.PerfEventArrayMap, *maps.ProgArrayMap, *maps.MapOfMaps:
-		return neg(maps.EOPNOTSUPP), nil
+		return opsRet(maps.EOPNOTSUPP), nil
 	}
 	k, err := key(m, mp, a[1])
 	if err != nil {
@@ -77,7 +83,7 @@ func mapUpdateElem(m Machine, a *[5]uint64) (uint64, error) {
 	if err != nil {
 		return 0, err
 	}
-	return errRet(mp.Update(k, v, a[3])), nil
+	return opsRet(mp.Update(k, v, a[3])), nil
 }
 
 func mapDeleteElem(m Machine, a *[5]uint64) (uint64, error) {
@@ -86,13 +92,13 @@ func mapDeleteElem(m Machine, a *[5]uint64) (uint64, error) {
 		return 0, err
 	}
 	if _, ok := mp.(*maps.QueueMap); ok {
-		return neg(maps.EINVAL), nil
+		return opsRet(maps.EINVAL), nil
 	}
 	k, err := key(m, mp, a[1])
 	if err != nil {
 		return 0, err
 	}
-	return errRet(mp.Delete(k)), nil
+	return opsRet(mp.Delete(k)), nil
 }
 
 func queue(m Machine, addr uint64) (*maps.QueueMap, error) {
@@ -116,7 +122,7 @@ func mapPushElem(m Machine, a *[5]uint64) (uint64, error) {
 	if err != nil {
 		return 0, err
 	}
-	return errRet(q.Push(v, a[2])), nil
+	return opsRet(q.Push(v, a[2])), nil
 }
 
 func popPeek(m Machine, a *[5]uint64, pop bool) (uint64, error) {
@@ -135,7 +141,7 @@ func popPeek(m Machine, a *[5]uint64, pop bool) (uint64, error) {
 		v, err = q.Peek()
 	}
 	if err != nil {
-		return errRet(err), nil
+		return opsRet(err), nil
 	}
 	copy(dst, v)
 	return 0, nil
@@ -153,7 +159,7 @@ func forEachMapElem(m Machine, a *[5]uint64) (uint64, error) {
 		return 0, err
 	}
 	if a[3] != 0 {
-		return neg(maps.EINVAL), nil
+		return opsRet(maps.EINVAL), nil
 	}
 	n := uint64(0)
 	var cbErr error
@@ -178,7 +184,7 @@ func forEachMapElem(m Machine, a *[5]uint64) (uint64, error) {
 	case *maps.HashMap:
 		t.Each(visit)
 	default:
-		return neg(maps.EINVAL), nil
+		return opsRet(maps.EINVAL), nil
 	}
 	if cbErr != nil {
 		return 0, cbErr

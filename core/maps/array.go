@@ -44,6 +44,9 @@ func (a *ArrayMap) Update(key, value []byte, flags uint64) error {
 	if flags&^FLock > Exist {
 		return EINVAL
 	}
+	if flags&FLock != 0 {
+		return EINVAL // no value has a bpf_spin_lock (the runtime has no BTF)
+	}
 	i := keyIndex(key)
 	if i >= a.spec.MaxEntries {
 		return E2BIG

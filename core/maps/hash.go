@@ -9,24 +9,23 @@ import "container/list"
 // of a new key finds the map full.
 type HashMap struct {
 	spec  Spec
-	lru   bool
+	lru   *lruList                 // LRU kinds only
 	elems map[string]*list.Element // key -> element of order
 	order *list.List               // of *hashElem, insertion order
-	use   *list.List               // of *hashElem, least recently used first (LRU kinds)
 }
 
 type hashElem struct {
 	key   string
 	value []byte
 	pos   *list.Element // in order
-	upos  *list.Element // in use
+	node  *lruNode      // LRU kinds
 }
 
 func newHash(s *Spec) (Map, error) {
 	lru := s.Type == LRUHash || s.Type == LRUPercpuHash
 	allowed := uint32(FNoPrealloc | FNumaNode | accessFlagsMask | FZeroSeed | FInnerMap)
 	if lru {
-		allowed = FNoCommonLRU | FNumaNode | accessFlagsMask | FZeroSeed | FInnerMap
+		allowed |= FNoCommonLRU
 	}
 	if s.Flags&^allowed != 0 {
 		return nil, createErr(EINVAL, "flags %#x not allowed for %s", s.Flags, s.Type)
@@ -34,13 +33,17 @@ func newHash(s *Spec) (Map, error) {
 	if s.MaxEntries == 0 || s.KeySize == 0 || s.ValueSize == 0 {
 		return nil, createErr(EINVAL, "%s needs key_size, value_size and max_entries > 0", s.Type)
 	}
-	if s.KeySize > maxStack {
-		return nil, createErr(E2BIG, "key_size %d is larger than the stack (512)", s.KeySize)
+	if lru && s.Flags&FNoPrealloc != 0 {
+		return nil, createErr(ENOTSUPP, "LRU maps are always preallocated")
 	}
 	if uint64(s.ValueSize) >= kmallocMax-maxStack-64 {
 		return nil, createErr(E2BIG, "value_size %d too large", s.ValueSize)
 	}
-	return &HashMap{spec: *s, lru: lru, elems: map[string]*list.Element{}, order: list.New(), use: list.New()}, nil
+	h := &HashMap{spec: *s, elems: map[string]*list.Element{}, order: list.New()}
+	if lru {
+		h.lru = newLRU(s.MaxEntries, s.Flags&FNoCommonLRU != 0, h.unlink)
+	}
+	return h, nil
 }
 
 // Spec returns the map's spec.
@@ -56,29 +59,37 @@ func (h *HashMap) get(key []byte) *hashElem {
 	return nil
 }
 
-func (h *HashMap) touch(e *hashElem) {
-	if h.lru {
-		h.use.MoveToBack(e.upos)
-	}
-}
-
-// Lookup returns the element's value, nil when absent.
+// Lookup returns the element's value, nil when absent. For the LRU
+// kinds it marks the element referenced, as a program's lookup does.
 func (h *HashMap) Lookup(key []byte) []byte {
 	e := h.get(key)
 	if e == nil {
 		return nil
 	}
-	h.touch(e)
+	if e.node != nil {
+		e.node.ref = true
+	}
 	return e.value
+}
+
+// LookupSys is a lookup from userspace: it does not touch the LRU.
+func (h *HashMap) LookupSys(key []byte) []byte {
+	if e := h.get(key); e != nil {
+		return e.value
+	}
+	return nil
 }
 
 // Update inserts or replaces. A replaced element keeps its storage, so a
 // pointer the program holds sees the new value.
 func (h *HashMap) Update(key, value []byte, flags uint64) error {
-	if flags&^FLock > Exist {
-		return EINVAL
+	if flags&^FLock > Exist || flags&FLock != 0 {
+		return EINVAL // BPF_F_LOCK needs a bpf_spin_lock in the value (BTF)
 	}
-	f := flags &^ FLock
+	f := flags
+	if h.lru != nil {
+		return h.updateLRU(key, value, f)
+	}
 	e := h.get(key)
 	switch {
 	case e != nil && f == NoExist:
@@ -88,37 +99,61 @@ func (h *HashMap) Update(key, value []byte, flags uint64) error {
 	}
 	if e != nil {
 		copy(e.value, value)
-		h.touch(e)
 		return nil
 	}
 	if uint32(len(h.elems)) >= h.spec.MaxEntries {
-		if !h.lru {
-			return E2BIG
-		}
-		h.evict()
+		return E2BIG
 	}
+	h.insert(key, value)
+	return nil
+}
+
+func (h *HashMap) insert(key, value []byte) *hashElem {
 	ne := &hashElem{key: string(key[:h.spec.KeySize]), value: make([]byte, h.spec.ValueSize)}
 	copy(ne.value, value)
 	ne.pos = h.order.PushBack(ne)
 	h.elems[ne.key] = ne.pos
-	if h.lru {
-		ne.upos = h.use.PushBack(ne)
+	return ne
+}
+
+// updateLRU follows htab_lru_map_update_elem: a node is taken (which may
+// evict others) before the flags are checked, and a replaced element's
+// node goes back to the free lists.
+func (h *HashMap) updateLRU(key, value []byte, f uint64) error {
+	n := h.lru.pop()
+	if n == nil {
+		return ENOMEM
 	}
+	old := h.get(key)
+	switch {
+	case old != nil && f == NoExist:
+		h.lru.push(n)
+		return EEXIST
+	case old == nil && f == Exist:
+		h.lru.push(n)
+		return ENOENT
+	}
+	if old != nil {
+		h.unlink(old)
+		h.lru.push(old.node)
+	}
+	ne := h.insert(key, value)
+	ne.node = n
+	n.elem = ne
 	return nil
 }
 
-func (h *HashMap) evict() {
-	if f := h.use.Front(); f != nil {
-		h.remove(f.Value.(*hashElem))
-	}
+// unlink removes an element from the table (not from the LRU).
+func (h *HashMap) unlink(e *hashElem) {
+	h.order.Remove(e.pos)
+	delete(h.elems, e.key)
 }
 
 func (h *HashMap) remove(e *hashElem) {
-	h.order.Remove(e.pos)
-	if e.upos != nil {
-		h.use.Remove(e.upos)
+	h.unlink(e)
+	if e.node != nil {
+		h.lru.push(e.node)
 	}
-	delete(h.elems, e.key)
 }
 
 // Delete removes key; ENOENT when absent.

@@ -14,7 +14,7 @@ func newMapOfMaps(s *Spec) (Map, error) {
 		return nil, createErr(EINVAL, "%s needs value_size 4 (an inner map fd)", s.Type)
 	}
 	if s.Inner == nil {
-		return nil, createErr(EBADF, "%s needs an inner map", s.Type)
+		return nil, createErr(EINVAL, "%s needs an inner map (inner_map_fd)", s.Type)
 	}
 	if s.Inner.Type == ArrayOfMaps || s.Inner.Type == HashOfMaps || s.Inner.Type == ProgArray {
 		return nil, createErr(EINVAL, "%s cannot hold %s", s.Type, s.Inner.Type)

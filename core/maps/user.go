@@ -31,7 +31,12 @@ func UserLookup(m Map, key []byte) ([]byte, error) {
 	if q, ok := m.(*QueueMap); ok {
 		return q.Peek()
 	}
-	v := m.Lookup(key)
+	var v []byte
+	if h, ok := m.(*HashMap); ok {
+		v = h.LookupSys(key)
+	} else {
+		v = m.Lookup(key)
+	}
 	if v == nil {
 		return nil, ENOENT
 	}
@@ -40,17 +45,13 @@ func UserLookup(m Map, key []byte) ([]byte, error) {
 	return out, nil
 }
 
-// Dump returns every element as userspace would read them by walking
-// keys (queue and stack: their values, oldest first, with empty keys).
+// Dump returns every element as userspace reads them by walking keys
+// (BPF_MAP_GET_NEXT_KEY + lookup): nothing for kinds without keys (queue,
+// stack: see QueueMap.Values) or whose slots hold objects.
 func Dump(m Map) []record.Entry {
 	out := []record.Entry{}
-	switch q := m.(type) {
-	case *QueueMap:
-		for _, v := range q.vals {
-			out = append(out, record.Entry{Key: record.Hex{}, Value: append(record.Hex(nil), v...)})
-		}
-		return out
-	case *RingBufMap, *PerfEventArrayMap, *ProgArrayMap, *MapOfMaps, *CgroupStorageMap:
+	switch m.(type) {
+	case *QueueMap, *RingBufMap, *PerfEventArrayMap, *ProgArrayMap, *MapOfMaps, *CgroupStorageMap:
 		return out
 	}
 	var key []byte

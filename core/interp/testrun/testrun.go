@@ -40,6 +40,9 @@ type Options struct {
 	// the program type's context, as Linux's test_bpf module does for
 	// its large-memory tests (records with "source": "test_bpf").
 	RawCtx bool
+	// PerfClosed makes perf_event_array outputs fail with ENOENT, as in
+	// the kernel when no perf event is open (the default captures them).
+	PerfClosed bool
 	// Cancel stops the run when set (checked every 64Ki instructions).
 	Cancel *atomic.Bool
 }
@@ -123,6 +126,9 @@ func Run(in *record.In, opt *Options) (*Result, error) {
 		return nil, err
 	}
 	for _, m := range ms {
+		if pe, ok := m.(*maps.PerfEventArrayMap); ok {
+			pe.Closed = opt.PerfClosed
+		}
 		if pa, ok := m.(*maps.ProgArrayMap); ok && opt.Programs != nil {
 			pa.Resolve = func(id uint32) (any, error) {
 				if p, ok := opt.Programs[id]; ok {
