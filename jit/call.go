@@ -47,7 +47,13 @@ func (f *funcJIT) call(c *code, k, pc int, ins isa.Instruction) error {
 	default:
 		return errorf(pc, "unknown call kind (src %d)", ins.Src)
 	}
-	offs := 0
+	return f.emitCall(c, pc, kind, target, imm)
+}
+
+// emitCall emits the call itself: with tail calls reachable, the counter
+// is first reloaded into rax for the callee's prologue to push.
+func (f *funcJIT) emitCall(c *code, pc int, kind RelocKind, target uint64, imm int64) error {
+	offs := c.len()
 	if f.tailCallReachable {
 		// mov rax, [rbp-S-8]: hand the tail-call counter to the callee,
 		// which pushes it in its own prologue.
@@ -67,6 +73,18 @@ func (f *funcJIT) call(c *code, k, pc int, ins isa.Instruction) error {
 	f.reloc(kind, pc, offs+1, 4, target, imm)
 	c.call32(int32(rel)) // call target
 	return nil
+}
+
+// callx (call by register, not a Linux 6.1 instruction: Linux's x86 JIT
+// does not support it) is bpfplay's own form: the target goes to r11 and
+// a thunk (Options.CallXThunk) dispatches it, as a helper number when it
+// is small and as a function address otherwise.
+func (f *funcJIT) callx(c *code, pc int, ins isa.Instruction) error {
+	if int(ins.Dst) >= len(regMap) {
+		return errorf(pc, "register out of range")
+	}
+	c.mov64(regAux, x86(ins.Dst)) // mov r11, target
+	return f.emitCall(c, pc, RelocCallX, f.prog.opt.CallXThunk, 0)
 }
 
 // direct reports whether the tail call at pc gets the patchable direct

@@ -16,6 +16,9 @@ const (
 	// DefaultIndirectThunk is __x86_indirect_thunk_rcx, the retpoline
 	// through which tail calls jump.
 	DefaultIndirectThunk uint64 = 0xffffffff81e015a0
+	// DefaultCallXThunk stands for the thunk of bpfplay's callx (see
+	// Options.CallXThunk) in displayed images.
+	DefaultCallXThunk uint64 = 0xffffffff81e01600
 	// DefaultImageAddr is where the first function of a displayed image
 	// goes when no address is given (the start of the kernel's module
 	// area, where BPF images live).
@@ -34,6 +37,10 @@ type Options struct {
 	// IndirectThunk is the target of a tail call's indirect jump
 	// (default DefaultIndirectThunk).
 	IndirectThunk uint64
+	// CallXThunk is the target of callx (call by register), which Linux
+	// 6.1 does not JIT: the machine code moves the target to r11 and
+	// calls this thunk (default DefaultCallXThunk).
+	CallXThunk uint64
 	// Helper returns the address a helper call (src 0) or kfunc call
 	// (src 2) with this imm goes to. Nil: CallBase + imm, the kernel's
 	// convention for xlated code.
@@ -105,6 +112,7 @@ const (
 	RelocFunc                         // call rel32 to another function of the program
 	RelocThunk                        // jmp rel32 to the indirect-jump thunk (tail call)
 	RelocPointer                      // the imm64 of a movabs (map, map value, kernel variable)
+	RelocCallX                        // call rel32 to the callx thunk
 )
 
 func (k RelocKind) String() string {
@@ -117,6 +125,8 @@ func (k RelocKind) String() string {
 		return "thunk"
 	case RelocPointer:
 		return "pointer"
+	case RelocCallX:
+		return "callx"
 	}
 	return fmt.Sprintf("RelocKind(%d)", k)
 }
@@ -169,6 +179,9 @@ func Compile(p isa.Program, opt Options) (*Image, error) {
 	}
 	if opt.IndirectThunk == 0 {
 		opt.IndirectThunk = DefaultIndirectThunk
+	}
+	if opt.CallXThunk == 0 {
+		opt.CallXThunk = DefaultCallXThunk
 	}
 	if len(p) == 0 {
 		return nil, errorf(0, "empty program")

@@ -27,6 +27,8 @@ func (f *funcJIT) jump(c *code, k, pc int, ins isa.Instruction) error {
 		return f.exit(c, k)
 	case ins.OpCode == isa.OpCall || ins.OpCode == opTailCall:
 		return f.call(c, k, pc, ins)
+	case ins.OpCode == isa.OpCallX:
+		return f.callx(c, pc, ins)
 	case ins.OpCode == isa.OpJa || ins.OpCode == isa.OpJa32:
 		if ins.BranchOffset() == -1 {
 			// A jump to itself (what dead code sanitizing leaves behind)

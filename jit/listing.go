@@ -110,6 +110,8 @@ func defaultName(r Reloc) string {
 		return "__x86_indirect_thunk_rcx"
 	case RelocPointer:
 		return "map"
+	case RelocCallX:
+		return "callx thunk"
 	}
 	return ""
 }

@@ -106,12 +106,16 @@ func (f *funcJIT) ldImm64(c *code, pc int, ins isa.Instruction) error {
 	switch ins.Pseudo() {
 	case isa.PseudoNone:
 	case isa.PseudoFunc:
+		// A function's address, always as movabs: the address is only
+		// known for the final pass and the size must not depend on it.
 		t := callTarget(pc, ins)
 		fn := f.prog.funcs[f.prog.funcOf(t)]
-		v = fn.addr
-		if !f.final_ {
-			v = DefaultImageAddr // any kernel-like address: sizes must not depend on it
+		if f.final_ {
+			v = fn.addr
 		}
+		f.reloc(RelocFunc, pc, c.len()+2, 8, v, int64(fn.idx))
+		c.movabs(dst, v)
+		return nil
 	default:
 		if f.prog.opt.Pointer == nil {
 			return errorf(pc, "ld_imm64 with pseudo source %d needs a pointer (no Options.Pointer)", ins.Src)

@@ -1,0 +1,179 @@
+package jit
+
+import (
+	"fmt"
+
+	"github.com/bpfplay/bpfplay/core/isa"
+)
+
+// RuntimeFixups returns p with the run-time guards the verifier adds
+// before a program reaches the JIT, for programs that skip the verifier
+// (the conformance suite, the differential fuzzer, raw test runs). x86's
+// div and idiv trap on a zero divisor and idiv on LLONG_MIN / -1, where
+// eBPF defines results (RFC 9669): the guards make the machine code
+// compute those.
+//
+//   - div/mod by a register (Linux 6.1's rewrite, as the corpus's xlated
+//     code shows it): "if src != 0 goto +2; w_dst ^= w_dst; goto +1; div"
+//     and "if src == 0 goto +1; mod" (32-bit mod also zero-extends dst
+//     when src is 0);
+//   - signed div/mod by a register (cpu v4): src == 0 and src == -1 are
+//     caught through r11 (BPF_REG_AX) as later Linux verifiers do:
+//     x s/ 0 = 0, x s% 0 = x, x s/ -1 = -x, x s% -1 = 0;
+//   - by an immediate: 0 and (signed) -1 are replaced by their results
+//     (the verifier rejects a constant 0 divisor; the JIT never sees it);
+//   - a 32-bit cmpxchg is followed by "w0 = w0": x86 leaves rax's upper
+//     half alone when the exchange succeeds, and the verifier zero-
+//     extends r0 explicitly.
+//
+// Branch offsets, bpf-to-bpf call targets (raw form: imm) and function
+// references are adjusted to the inserted instructions.
+func RuntimeFixups(p isa.Program) (isa.Program, error) {
+	pcs := p.PCs()
+	nslots := p.NumSlots()
+	type piece struct {
+		ins  isa.Instruction
+		orig int // index in p of an original instruction, -1 for inserted ones
+	}
+	var out []piece
+	newStart := make([]int, nslots+1) // old slot -> new slot where its code starts
+	newPos := make([]int, len(p))     // old insn -> new slot of the instruction itself
+	slot := 0
+	for i, ins := range p {
+		newStart[pcs[i]] = slot
+		seq, at := divGuard(ins)
+		if ins.IsAtomic() && ins.Atomic() == isa.AtomicCmpXchg && ins.OpCode.Size() == isa.Word {
+			zext0 := isa.Instruction{OpCode: isa.ALUOpCode(isa.ALUClass, isa.Mov, isa.RegSource), Dst: isa.R0, Src: isa.R0}
+			seq, at = []isa.Instruction{ins, zext0}, 0
+		}
+		if seq == nil {
+			seq, at = []isa.Instruction{ins}, 0
+		}
+		for k, s := range seq {
+			o := -1
+			if k == at {
+				o = i
+				newPos[i] = slot
+			}
+			out = append(out, piece{s, o})
+			slot += s.Width()
+		}
+	}
+	newStart[nslots] = slot
+	q := make(isa.Program, len(out))
+	for k, pc := range out {
+		ins := pc.ins
+		if pc.orig >= 0 {
+			i := pc.orig
+			old := pcs[i]
+			retarget := func(rel int) (int, error) {
+				t := old + 1 + rel
+				if t < 0 || t > nslots {
+					return 0, fmt.Errorf("jit: insn %d: target %d is outside the program", old, t)
+				}
+				return newStart[t] - (newPos[i] + 1), nil
+			}
+			switch {
+			case ins.IsGotol():
+				r, err := retarget(int(int32(ins.Imm)))
+				if err != nil {
+					return nil, err
+				}
+				ins.Imm = int64(int32(r))
+			case ins.IsBranch():
+				r, err := retarget(int(ins.Off))
+				if err != nil {
+					return nil, err
+				}
+				if r != int(int16(r)) {
+					return nil, fmt.Errorf("jit: insn %d: jump offset %d does not fit after the run-time guards", old, r)
+				}
+				ins.Off = int16(r)
+			case ins.IsFuncCall():
+				r, err := retarget(int(int32(ins.Imm)))
+				if err != nil {
+					return nil, err
+				}
+				ins.Imm = int64(int32(r))
+			case ins.IsLdImm64() && ins.Pseudo() == isa.PseudoFunc:
+				r, err := retarget(int(ins.ImmLo()))
+				if err != nil {
+					return nil, err
+				}
+				ins.Imm = int64(uint64(uint32(int32(r))) | uint64(uint32(ins.ImmHi()))<<32)
+			}
+		}
+		q[k] = ins
+	}
+	return q, nil
+}
+
+// divGuard returns the guarded sequence for a div or mod and the index
+// of the original instruction in it, or nil when none is needed.
+func divGuard(ins isa.Instruction) ([]isa.Instruction, int) {
+	op := ins.OpCode.ALUOp()
+	cls := ins.OpCode.Class()
+	if (op != isa.Div && op != isa.Mod) || !cls.IsALU() {
+		return nil, 0
+	}
+	w := cls == isa.ALU64Class
+	jcls := isa.Jump32Class
+	if w {
+		jcls = isa.JumpClass
+	}
+	d := ins.Dst
+	aluK := func(o isa.ALUOp, r isa.Register, imm int32) isa.Instruction {
+		return isa.Instruction{OpCode: isa.ALUOpCode(cls, o, isa.ImmSource), Dst: r, Imm: int64(imm)}
+	}
+	zext := isa.Instruction{OpCode: isa.ALUOpCode(isa.ALUClass, isa.Mov, isa.RegSource), Dst: d, Src: d} // w_dst = w_dst
+	nop := isa.Instruction{OpCode: isa.OpJa}                                                             // goto +0
+	ja := func(off int16) isa.Instruction { return isa.Instruction{OpCode: isa.OpJa, Off: off} }
+	jK := func(o isa.JumpOp, r isa.Register, imm int32, off int16) isa.Instruction {
+		return isa.Instruction{OpCode: isa.JumpOpCode(jcls, o, isa.ImmSource), Dst: r, Imm: int64(imm), Off: off}
+	}
+	// What x op 0 and x op -1 give (for the signed forms).
+	byZero := aluK(isa.Mov, d, 0) // div: 0
+	if op == isa.Mod {
+		byZero = nop // mod: x
+		if !w {
+			byZero = zext
+		}
+	}
+	byMinusOne := isa.Instruction{OpCode: isa.ALUOpCode(cls, isa.Neg, isa.ImmSource), Dst: d} // sdiv: -x
+	if op == isa.Mod {
+		byMinusOne = aluK(isa.Mov, d, 0) // smod: 0
+	}
+	signed := ins.Off == 1
+	if ins.OpCode.Source() == isa.ImmSource {
+		switch {
+		case int32(ins.Imm) == 0:
+			return []isa.Instruction{byZero}, -1
+		case signed && int32(ins.Imm) == -1:
+			return []isa.Instruction{byMinusOne}, -1
+		}
+		return nil, 0
+	}
+	s := ins.Src
+	if !signed {
+		if op == isa.Div {
+			xor := isa.Instruction{OpCode: isa.ALUOpCode(isa.ALUClass, isa.Xor, isa.RegSource), Dst: d, Src: d}
+			return []isa.Instruction{jK(isa.JNE, s, 0, 2), xor, ja(1), ins}, 3
+		}
+		if w {
+			return []isa.Instruction{jK(isa.JEq, s, 0, 1), ins}, 1
+		}
+		return []isa.Instruction{jK(isa.JEq, s, 0, 2), ins, ja(1), zext}, 1
+	}
+	movAX := isa.Instruction{OpCode: isa.ALUOpCode(cls, isa.Mov, isa.RegSource), Dst: regAXBPF, Src: s}
+	return []isa.Instruction{
+		movAX,                      // AX = src
+		aluK(isa.Add, regAXBPF, 1), // AX += 1: 0 for -1, 1 for 0
+		jK(isa.JGT, regAXBPF, 1, 5),
+		jK(isa.JEq, regAXBPF, 0, 2),
+		byZero,
+		ja(3),
+		byMinusOne,
+		ja(1),
+		ins,
+	}, 8
+}

@@ -1,0 +1,360 @@
+//go:build linux && amd64 && cgo
+
+package native
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"syscall"
+	"time"
+	"unsafe"
+
+	"github.com/bpfplay/bpfplay/core/helpers"
+	"github.com/bpfplay/bpfplay/core/isa"
+	"github.com/bpfplay/bpfplay/core/maps"
+	"github.com/bpfplay/bpfplay/core/record"
+	"github.com/bpfplay/bpfplay/jit"
+)
+
+// childEnv marks the re-executed binary as a runner.
+const childEnv = "BPFPLAY_NATIVE_CHILD"
+
+// Exit codes of the child.
+const (
+	exitFault  = 70 // the fault handler's (C)
+	exitHelper = 71 // a helper faulted
+	exitSetup  = 72 // the request could not be prepared
+)
+
+func init() {
+	if os.Getenv(childEnv) == "1" {
+		os.Exit(childMain())
+	}
+}
+
+// Messages from the child, one JSON object per line on stdout.
+type childMsg struct {
+	Setup  *setupInfo `json:"setup,omitempty"`
+	Result *Result    `json:"result,omitempty"`
+	Fault  *faultInfo `json:"fault,omitempty"`
+}
+
+// setupInfo lets the parent map a faulting instruction pointer to the
+// eBPF instruction.
+type setupInfo struct {
+	Base        uint64 `json:"base"`         // address of Code[0]
+	InsnOffsets []int  `json:"insn_offsets"` // per slot
+	CompileNs   int64  `json:"compile_ns"`
+}
+
+type faultInfo struct {
+	Kind string `json:"kind"`
+	PC   int    `json:"pc"`
+	Msg  string `json:"msg"`
+}
+
+// The layout of the code mapping: the tail call thunk, one trampoline
+// per helper number, then the program.
+const (
+	thunkSize      = 64
+	trampolineSize = 32
+	maxHelper      = 256
+	imageOffset    = thunkSize + trampolineSize*maxHelper
+	callxThunk     = 16 // offset of the callx thunk
+)
+
+// childState is the runner's world while the program runs; helpers see
+// it through the Machine interface.
+type childState struct {
+	out      *os.File
+	img      *jit.Image
+	base     uint64 // address of img.Code[0]
+	mem      []byte
+	maps     []maps.Map
+	handles  map[uint64]maps.Map // map "pointers" the program holds
+	handleOf map[maps.Map]uint64
+	objects  []byte // kernel-layout map objects (program arrays)
+	st       *helpers.State
+	keep     [][]byte // buffers handed to the program
+	ctxAddr  uint64
+	samples  map[uint64]*maps.RingSample
+}
+
+var child *childState
+
+func childMain() int {
+	out := os.NewFile(1, "stdout")
+	var req Request
+	if err := json.NewDecoder(io.LimitReader(os.Stdin, 1<<30)).Decode(&req); err != nil {
+		return setupFail(out, "request: %v", err)
+	}
+	lim := req.Limits.withDefaults()
+	setLimits(lim)
+	c := &childState{out: out, st: helpers.NewState(req.Seed), handles: map[uint64]maps.Map{}, handleOf: map[maps.Map]uint64{}}
+	child = c
+	slots, err := isa.UnmarshalSlots(req.Insns)
+	if err != nil {
+		return setupFail(out, "%v", err)
+	}
+	prog, err := isa.Pair(slots)
+	if err != nil {
+		return setupFail(out, "%v", err)
+	}
+	if !req.Verified {
+		if prog, err = jit.RuntimeFixups(prog); err != nil {
+			return setupFail(out, "%v", err)
+		}
+	}
+	prog = jit.XlatedCalls(prog)
+	depth := req.StackDepth
+	if len(depth) == 0 {
+		// Without the verifier's figure, give every function the most
+		// it may use (MAX_BPF_STACK): an estimate too small would let
+		// the program overwrite the saved registers.
+		depth = make([]int, len(prog))
+		for i := range depth {
+			depth[i] = 512
+		}
+	}
+	if err := c.makeMaps(req.Maps); err != nil {
+		return setupFail(out, "%v", err)
+	}
+	c.mem = make([]byte, len(req.Mem))
+	copy(c.mem, req.Mem)
+	orig := append([]byte(nil), req.Mem...)
+
+	// Compile once to learn the size (sizes never depend on addresses),
+	// map, compile at the real address.
+	// The first compile only measures: any nearby addresses will do.
+	const scratch = 1 << 40
+	opt := jit.Options{
+		ImageAddr:     []uint64{scratch},
+		StackDepth:    depth,
+		Helper:        func(imm int32) (uint64, error) { return scratch, nil },
+		Pointer:       c.pointer,
+		IndirectThunk: scratch,
+		CallXThunk:    scratch,
+	}
+	t0 := time.Now()
+	img, err := jit.Compile(prog, opt)
+	if err != nil {
+		return setupFail(out, "compile: %v", err)
+	}
+	compileNs := time.Since(t0).Nanoseconds()
+	size := imageOffset + len(img.Code)
+	region, err := syscall.Mmap(-1, 0, (size+4095)&^4095, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_PRIVATE|syscall.MAP_ANON)
+	if err != nil {
+		return setupFail(out, "mmap: %v", err)
+	}
+	start := uint64(uintptr(unsafe.Pointer(&region[0])))
+	opt.ImageAddr = []uint64{start + imageOffset}
+	opt.IndirectThunk = start
+	opt.CallXThunk = start + callxThunk
+	opt.Helper = func(imm int32) (uint64, error) {
+		if imm < 0 || imm >= maxHelper {
+			return 0, fmt.Errorf("helper %d is not supported natively", imm)
+		}
+		return start + thunkSize + trampolineSize*uint64(imm), nil
+	}
+	if img, err = jit.Compile(prog, opt); err != nil {
+		return setupFail(out, "compile: %v", err)
+	}
+	c.img, c.base = img, start+imageOffset
+	writeTrampolines(region, start, helperDispatcher())
+	copy(region[imageOffset:], img.Code)
+	if err := syscall.Mprotect(region, syscall.PROT_READ|syscall.PROT_EXEC); err != nil {
+		return setupFail(out, "mprotect: %v", err)
+	}
+	c.send(childMsg{Setup: &setupInfo{Base: c.base, InsnOffsets: img.InsnOffsets, CompileNs: compileNs}})
+
+	n := max(req.Repeat, 1)
+	times := make([]uint64, n)
+	if !catchFaults() {
+		return setupFail(out, "sigaction failed")
+	}
+	if err := installSeccomp(); err != nil {
+		return setupFail(out, "seccomp: %v", err)
+	}
+	if len(c.mem) > 0 {
+		c.ctxAddr = uint64(uintptr(unsafe.Pointer(&c.mem[0])))
+	}
+	r0 := runCode(c.base+uint64(img.Funcs[0].Start), c.mem, orig, n, times)
+
+	res := &Result{R0: r0, Mem: c.mem, CompileNs: compileNs, CodeSize: len(img.Code)}
+	for _, m := range c.maps {
+		res.Maps = append(res.Maps, maps.Dump(m))
+	}
+	for _, m := range c.st.Messages {
+		res.Output = append(res.Output, m.Text)
+	}
+	if req.Repeat > 0 {
+		sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
+		res.MinNs = float64(times[0])
+		res.MedianNs = float64(times[len(times)/2])
+	}
+	c.send(childMsg{Result: res})
+	return 0
+}
+
+func setupFail(out *os.File, format string, a ...any) int {
+	b, _ := json.Marshal(childMsg{Fault: &faultInfo{Kind: "compile", PC: -1, Msg: fmt.Sprintf(format, a...)}})
+	out.Write(append(b, '\n'))
+	return exitSetup
+}
+
+func (c *childState) send(m childMsg) {
+	b, err := json.Marshal(m)
+	if err != nil {
+		panic("BUG: native: " + err.Error())
+	}
+	c.out.Write(append(b, '\n'))
+}
+
+// writeTrampolines fills the head of the code mapping:
+//
+//	thunk:         jmp rcx                 (the tail call's indirect jump)
+//	callx thunk:   cmp r11, maxHelper      (callx: r11 holds the target)
+//	               jae 1f
+//	               shl r11, 5              (a helper number: its trampoline)
+//	               movabs rax, trampolines
+//	               add r11, rax
+//	            1: jmp r11
+//	helper N:      mov r9d, N              (the helper number, 6th C argument)
+//	               jmp [rip+0]
+//	               .quad bpfplay_helper
+func writeTrampolines(region []byte, start, dispatcher uint64) {
+	for i := 0; i < imageOffset; i++ {
+		region[i] = 0xcc // int3
+	}
+	region[0], region[1] = 0xff, 0xe1 // jmp rcx
+	x := region[callxThunk:callxThunk]
+	x = append(x, 0x49, 0x81, 0xfb)                    // cmp r11, imm32
+	x = binary.LittleEndian.AppendUint32(x, maxHelper) //
+	x = append(x, 0x73, 17)                            // jae +17
+	x = append(x, 0x49, 0xc1, 0xe3, 5)                 // shl r11, 5
+	x = append(x, 0x48, 0xb8)                          // movabs rax, imm64
+	x = binary.LittleEndian.AppendUint64(x, start+thunkSize)
+	x = append(x, 0x49, 0x01, 0xc3) // add r11, rax
+	x = append(x, 0x41, 0xff, 0xe3) // jmp r11
+	if len(x) > thunkSize-callxThunk {
+		panic("BUG: callx thunk too long")
+	}
+	for id := 0; id < maxHelper; id++ {
+		t := region[thunkSize+trampolineSize*id:]
+		t[0], t[1] = 0x41, 0xb9 // mov r9d, imm32
+		binary.LittleEndian.PutUint32(t[2:], uint32(id))
+		t[6], t[7] = 0xff, 0x25 // jmp [rip+0]
+		binary.LittleEndian.PutUint32(t[8:], 0)
+		binary.LittleEndian.PutUint64(t[12:], dispatcher)
+	}
+}
+
+// makeMaps creates the request's maps and their handles. A handle is
+// the address of a kernel-layout object: max_entries at the offset
+// Linux's struct bpf_map has it, and for program arrays the table of
+// program pointers, so the JIT's inline tail-call code works unchanged.
+func (c *childState) makeMaps(ms []record.Map) error {
+	size := 0
+	for _, m := range ms {
+		size += objectSize(&m)
+	}
+	if size == 0 {
+		return nil
+	}
+	obj, err := syscall.Mmap(-1, 0, (size+4095)&^4095, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_PRIVATE|syscall.MAP_ANON)
+	if err != nil {
+		return err
+	}
+	c.objects = obj
+	off := 0
+	for i := range ms {
+		m, err := maps.FromRecord(&ms[i])
+		if err != nil {
+			return fmt.Errorf("map %d: %w", i, err)
+		}
+		addr := uint64(uintptr(unsafe.Pointer(&obj[off])))
+		binary.LittleEndian.PutUint32(obj[off+jit.OffMapMaxEntries:], ms[i].MaxEntries)
+		c.maps = append(c.maps, m)
+		c.handles[addr] = m
+		c.handleOf[m] = addr
+		off += objectSize(&ms[i])
+	}
+	return nil
+}
+
+func objectSize(m *record.Map) int {
+	n := jit.OffArrayPtrs
+	if m.Type == "prog_array" {
+		n += 8 * int(m.MaxEntries)
+	}
+	return (n + 63) &^ 63
+}
+
+// pointer resolves ld_imm64 pseudo sources for the JIT.
+func (c *childState) pointer(pc int, ins isa.Instruction) (uint64, error) {
+	i := int(ins.ImmLo())
+	if i < 0 || i >= len(c.maps) {
+		return 0, fmt.Errorf("ld_imm64 refers to map %d, the request has %d", i, len(c.maps))
+	}
+	m := c.maps[i]
+	switch ins.Pseudo() {
+	case isa.PseudoMapFD, isa.PseudoMapIdx:
+		return c.handleOf[m], nil
+	case isa.PseudoMapValue, isa.PseudoMapIdxValue:
+		v := m.Lookup([]byte{0, 0, 0, 0})
+		off := int(ins.ImmHi())
+		if v == nil || off < 0 || off >= len(v) {
+			return 0, fmt.Errorf("map %d has no value at offset %d", i, off)
+		}
+		return uint64(uintptr(unsafe.Pointer(&v[off]))), nil
+	}
+	return 0, fmt.Errorf("ld_imm64 with pseudo source %d is not supported natively", ins.Src)
+}
+
+// slotOf maps a code address to the eBPF slot it belongs to, -1 when it
+// is outside the program.
+func slotOf(base uint64, offsets []int, addr uint64) int {
+	if addr < base || len(offsets) == 0 || addr >= base+uint64(offsets[len(offsets)-1]) {
+		return -1
+	}
+	off := int(addr - base)
+	i := sort.Search(len(offsets), func(i int) bool { return offsets[i] > off })
+	return i - 1
+}
+
+// helper runs helper id for the machine code; ret is the return address
+// of the call, for error positions.
+func (c *childState) helper(id uint64, args [5]uint64, ret uint64) uint64 {
+	f := helpers.Lookup(isa.HelperID(id))
+	pc := slotOf(c.base, c.img.InsnOffsets, ret-1)
+	if f == nil {
+		c.helperFault(pc, fmt.Sprintf("helper %s (%d) is not implemented", isa.HelperID(id), id))
+	}
+	r0, err := f(c, &args)
+	if err != nil {
+		c.helperFault(pc, fmt.Sprintf("helper %s: %v", isa.HelperID(id), err))
+	}
+	return r0
+}
+
+func (c *childState) helperFault(pc int, msg string) {
+	c.send(childMsg{Fault: &faultInfo{Kind: "helper", PC: pc, Msg: msg}})
+	os.Exit(exitHelper)
+}
+
+// setLimits applies the resource limits to the child itself.
+func setLimits(l Limits) {
+	cpu := uint64((l.CPUTime + time.Second - 1) / time.Second)
+	set := func(res int, cur, max uint64) {
+		syscall.Setrlimit(res, &syscall.Rlimit{Cur: cur, Max: max})
+	}
+	set(syscall.RLIMIT_CPU, cpu, cpu+1)
+	set(syscall.RLIMIT_AS, uint64(l.Memory), uint64(l.Memory))
+	set(syscall.RLIMIT_CORE, 0, 0)
+	set(syscall.RLIMIT_FSIZE, 0, 0)
+	set(syscall.RLIMIT_NOFILE, 64, 64)
+}
