@@ -69,12 +69,11 @@ func validLabel(s string) bool {
 type handler func(b *asm.Builder, l line, e entry) *asm.Error
 
 type entry struct {
-	h      handler
-	op     isa.OpCode
-	off    int16
-	imm    int32
-	nOps   int // number of operands; -1: checked by the handler
-	atomic isa.AtomicOp
+	h    handler
+	op   isa.OpCode
+	off  int16
+	imm  int32
+	nOps int // number of operands; -1: checked by the handler
 }
 
 var mnemonics = map[string]entry{}

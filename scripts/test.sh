@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Run every check CI runs. Works on a fresh clone:
+#   ./scripts/test.sh
+# Steps: gofmt, go vet, golangci-lint (pinned in go.mod), the js/wasm build
+# of the core, the go generate drift check, go test ./..., and, when
+# ../shared sits beside the checkout, the extra checks in the hook
+# section at the end.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+if ! command -v go >/dev/null 2>&1; then
+  export PATH="/usr/local/go/bin:$PATH"
+fi
+command -v go >/dev/null 2>&1 || { echo "test.sh: go not found: install Go (see go.mod for the version)" >&2; exit 1; }
+
+failed=()
+step() { echo; echo "==> $*"; }
+fail() { echo "FAIL: $*" >&2; failed+=("$*"); }
+
+# Go files of the project: tracked ones, plus untracked ones that are not
+# ignored (a developer's new files), never node_modules.
+go_files() {
+  if git rev-parse --git-dir >/dev/null 2>&1; then
+    git ls-files --cached --others --exclude-standard '*.go' | grep -v '/node_modules/' || true
+  else
+    find . -name '*.go' -not -path '*/node_modules/*'
+  fi
+}
+
+step "gofmt"
+unformatted=$(go_files | xargs -r gofmt -l)
+if [ -n "$unformatted" ]; then
+  echo "$unformatted"
+  fail "gofmt: the files above need 'gofmt -w'"
+fi
+
+step "go vet ./..."
+go vet ./... || fail "go vet"
+
+step "golangci-lint (go tool golangci-lint run)"
+go tool golangci-lint run ./... || fail "golangci-lint"
+
+step "js/wasm build of the portable packages"
+wasm_dirs=()
+for d in core jit wasm; do
+  [ -d "$d" ] && wasm_dirs+=("./$d/...")
+done
+if [ ${#wasm_dirs[@]} -gt 0 ]; then
+  GOOS=js GOARCH=wasm go build "${wasm_dirs[@]}" || fail "GOOS=js GOARCH=wasm go build ${wasm_dirs[*]}"
+fi
+
+step "go generate drift"
+if git rev-parse --git-dir >/dev/null 2>&1; then
+  # Compare the tree's state before and after, so that a developer's own
+  # uncommitted edits do not count as drift; on a fresh clone "before" is
+  # clean.
+  before=$(git status --porcelain=v1 --untracked-files=all; git diff | sha256sum)
+  go generate ./... || fail "go generate"
+  after=$(git status --porcelain=v1 --untracked-files=all; git diff | sha256sum)
+  if [ "$before" != "$after" ]; then
+    git status --short
+    fail "go generate changed files: run 'go generate ./...' and commit the result"
+  fi
+else
+  echo "not a git checkout: skipped"
+fi
+
+step "go test ./..."
+go test ./... || fail "go test"
+
+if [ -d "$root/../shared" ]; then
+  step "extra checks (../shared is present)"
+  # ---------------------------------------------------------------------
+  # HOOK SECTION: engineers append checks that need ../shared here, one
+  # block each, with a comment naming the owner. Call `fail "what"` on
+  # failure instead of exiting, so the summary lists everything.
+  # ---------------------------------------------------------------------
+
+  # foundation: the project's copy of the conformance suite and corpus is
+  # the shared one, unchanged.
+  for pair in "conformance:testdata/conformance" "corpus:testdata/corpus" "jit-vectors:testdata/jit-vectors"; do
+    src="$root/../shared/${pair%%:*}"; dst="$root/${pair#*:}"
+    if [ -d "$src" ] && [ -d "$dst" ]; then
+      (cd "$src" && find . -type f \( -name '*.data' -o -name '*.gz' -o -name 'LICENSE' \) | sort | while read -r f; do
+        cmp -s "$f" "$dst/$f" || echo "$dst/$f differs from ../shared/${pair%%:*}/$f"
+      done) | grep . && fail "testdata differs from ../shared" || true
+    fi
+  done
+
+  # --- end of hook section ---------------------------------------------
+fi
+
+echo
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "test.sh: ${#failed[@]} step(s) failed:" >&2
+  printf '  - %s\n' "${failed[@]}" >&2
+  exit 1
+fi
+echo "test.sh: all checks passed"
