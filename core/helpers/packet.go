@@ -120,6 +120,7 @@ const (
 	fPseudoHdr    = 1 << 4
 	fMarkMangled0 = 1 << 5
 	fMarkEnforce  = 1 << 6
+	fIPv6         = 1 << 7 // BPF_F_IPV6 (in Debian's 6.1.192; only changes CHECKSUM_COMPLETE skbs)
 )
 
 func csumField(s *progtype.SKB, off uint64) []byte {
@@ -166,7 +167,7 @@ func l4CsumReplace(m Machine, a *[5]uint64) (uint64, error) {
 		return 0, noSKB{}
 	}
 	flags := a[4]
-	if flags&^(fMarkMangled0|fMarkEnforce|fPseudoHdr|fHdrFieldMask) != 0 {
+	if flags&^(fMarkMangled0|fMarkEnforce|fPseudoHdr|fIPv6|fHdrFieldMask) != 0 {
 		return neg(maps.EINVAL), nil
 	}
 	p := csumField(s, uint64(uint32(a[1])))

@@ -95,7 +95,7 @@ func format(m Machine, f []byte, args []uint64) (string, error) {
 				switch f[i+1] {
 				case 'K', 'x', 'B':
 					i++
-					sb.WriteString(fmt.Sprintf("%"+spec+"x", arg))
+					sb.WriteString(fmt.Sprintf("%016x", arg))
 					continue
 				case 'i', 'I':
 					if i+2 < len(f) && (f[i+2] == '4' || f[i+2] == '6') {
@@ -121,9 +121,9 @@ func format(m Machine, f []byte, args []uint64) (string, error) {
 					}
 				}
 			}
-			// Plain %p is printed hashed by the kernel; print the value
-			// (deterministic, and what %px would show).
-			sb.WriteString(fmt.Sprintf("%"+spec+"x", arg))
+			// Plain %p is printed hashed by the kernel, 16 hex digits;
+			// print the value (deterministic), as %px would.
+			sb.WriteString(fmt.Sprintf("%016x", arg))
 		case 's':
 			s, ok := readCString(m, arg, 4096)
 			if !ok && len(s) == 0 {

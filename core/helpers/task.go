@@ -89,8 +89,20 @@ func readFake(areas []MemArea, addr, n uint64) ([]byte, bool) {
 	return nil, false
 }
 
+// erange is what copy_from_kernel_nofault returns for an address the
+// kernel refuses to read as kernel memory (user space, non-canonical).
+const erange = maps.Errno(34)
+
+// kernelAllowed is x86's copy_from_kernel_nofault_allowed: not below the
+// top of user space (+ a guard page), and canonical with 48-bit
+// addresses.
+func kernelAllowed(addr uint64) bool {
+	return addr >= taskSizeMax+4096 && addr>>47 == 1<<17-1
+}
+
 // probeRead copies size bytes; on a fault the buffer is zeroed and the
-// helper returns -EFAULT.
+// helper returns -EFAULT (-ERANGE for probe_read_kernel of an address
+// that is not kernel memory).
 func probeRead(sp space) Func {
 	return func(m Machine, a *[5]uint64) (uint64, error) {
 		if a[1] == 0 {
@@ -103,6 +115,9 @@ func probeRead(sp space) Func {
 		src, ok := source(m, a[2], a[1], sp)
 		if !ok {
 			clear(dst)
+			if sp == kernelOnly && !kernelAllowed(a[2]) {
+				return erange.Neg(), nil
+			}
 			return efault.Neg(), nil
 		}
 		copy(dst, src)
@@ -127,6 +142,9 @@ func probeReadStr(sp space) Func {
 			b, ok := source(m, a[2]+n, 1, sp)
 			if !ok {
 				clear(dst)
+				if sp == kernelOnly && !kernelAllowed(a[2]) {
+					return erange.Neg(), nil
+				}
 				return efault.Neg(), nil
 			}
 			dst[n] = b[0]

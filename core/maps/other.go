@@ -133,28 +133,95 @@ func (c *CgroupStorageMap) Delete(key []byte) error { return EINVAL }
 // NextKey: no attached cgroup to name: ENOENT.
 func (c *CgroupStorageMap) NextKey(key []byte) ([]byte, error) { return nil, ENOENT }
 
-// DevMapMap is devmap and devmap_hash: slots holding interface indexes
-// (value: u32 ifindex, or struct bpf_devmap_val with a program fd).
+// DevMapMap is devmap (slots by index) and devmap_hash (keys): values
+// are interface indexes (u32, or struct bpf_devmap_val with a program
+// fd). A devmap slot is empty until set; setting ifindex 0 empties it.
 type DevMapMap struct {
-	Map
+	spec  Spec
+	slots [][]byte // devmap
+	hash  Map      // devmap_hash
 }
 
 func newDevMap(s *Spec) (Map, error) {
 	if s.KeySize != 4 || (s.ValueSize != 4 && s.ValueSize != 8) || s.MaxEntries == 0 {
 		return nil, createErr(EINVAL, "%s needs key_size 4, value_size 4 or 8 and max_entries > 0", s.Type)
 	}
-	inner := *s
-	var m Map
-	var err error
-	if s.Type == DevMap {
-		inner.Type = Array
-		m, err = newArray(&inner)
-	} else {
+	d := &DevMapMap{spec: *s}
+	if s.Type == DevMapHash {
+		inner := *s
 		inner.Type = Hash
-		m, err = newHash(&inner)
+		h, err := newHash(&inner)
+		if err != nil {
+			return nil, err
+		}
+		d.hash = h
+	} else {
+		d.slots = make([][]byte, s.MaxEntries)
 	}
-	if err != nil {
-		return nil, err
+	return d, nil
+}
+
+// Spec returns the map's spec.
+func (d *DevMapMap) Spec() *Spec { return &d.spec }
+
+// Lookup returns the slot's value, nil when empty.
+func (d *DevMapMap) Lookup(key []byte) []byte {
+	if d.hash != nil {
+		return d.hash.Lookup(key)
 	}
-	return &DevMapMap{Map: m}, nil
+	i := keyIndex(key)
+	if i >= d.spec.MaxEntries {
+		return nil
+	}
+	return d.slots[i]
+}
+
+// Update sets a slot (ifindex 0 empties it).
+func (d *DevMapMap) Update(key, value []byte, flags uint64) error {
+	if d.hash != nil {
+		return d.hash.Update(key, value, flags)
+	}
+	if flags > Exist {
+		return EINVAL
+	}
+	i := keyIndex(key)
+	if i >= d.spec.MaxEntries {
+		return E2BIG
+	}
+	if flags == NoExist {
+		return EEXIST
+	}
+	if keyIndex(value) == 0 {
+		d.slots[i] = nil
+		return nil
+	}
+	d.slots[i] = append([]byte(nil), value[:d.spec.ValueSize]...)
+	return nil
+}
+
+// Delete empties a slot.
+func (d *DevMapMap) Delete(key []byte) error {
+	if d.hash != nil {
+		return d.hash.Delete(key)
+	}
+	i := keyIndex(key)
+	if i >= d.spec.MaxEntries {
+		return EINVAL
+	}
+	d.slots[i] = nil
+	return nil
+}
+
+// NextKey walks indexes (devmap) or keys (devmap_hash).
+func (d *DevMapMap) NextKey(key []byte) ([]byte, error) {
+	if d.hash != nil {
+		return d.hash.NextKey(key)
+	}
+	if key == nil || keyIndex(key) >= d.spec.MaxEntries {
+		return putIndex(0), nil
+	}
+	if keyIndex(key) == d.spec.MaxEntries-1 {
+		return nil, ENOENT
+	}
+	return putIndex(keyIndex(key) + 1), nil
 }

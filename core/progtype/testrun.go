@@ -125,10 +125,9 @@ func ethTypeTrans(s *SKB, data []byte) {
 	dst := data[0:6]
 	switch {
 	case dst[0]&1 != 0:
-		s.PktType = 2 // PACKET_MULTICAST
-		if dst[0]&dst[1]&dst[2]&dst[3]&dst[4]&dst[5] == 0xff {
-			s.PktType = 1 // PACKET_BROADCAST
-		}
+		// lo's broadcast address is all zeros, so even ff:ff:ff:ff:ff:ff
+		// is PACKET_MULTICAST there.
+		s.PktType = 2
 	case dst[0]|dst[1]|dst[2]|dst[3]|dst[4]|dst[5] != 0:
 		s.PktType = 3 // PACKET_OTHERHOST
 	}

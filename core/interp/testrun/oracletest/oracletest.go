@@ -58,7 +58,7 @@ func Run(t *testing.T, cases []testrun.Case, answers, in, trim string) {
 			continue
 		}
 		seen++
-		for _, d := range testrun.Check(c, a, &testrun.Options{PerfClosed: true}) {
+		for _, d := range testrun.Check(c, a, &testrun.Options{PerfClosed: true, MaxRepeat: 1000}) {
 			t.Errorf("%s: %s", c.Name, d)
 		}
 	}
