@@ -145,3 +145,38 @@ func (l Line) LogComment() string {
 // SameSource reports whether two records name the same file and text,
 // in which case the verifier log prints only the first.
 func (l Line) SameSource(o Line) bool { return l.File == o.File && l.Text == o.Text }
+
+// IsObject reports whether b looks like an ELF object (its magic), so a
+// command can tell a .o from raw instructions or text.
+func IsObject(b []byte) bool { return len(b) >= 4 && string(b[:4]) == "\x7fELF" }
+
+// Choose picks the program a command was asked for: by --program
+// (function name) or --section (section name); with neither, the only
+// program of the object. The error of an ambiguous or unknown choice
+// lists the programs and maps (Describe), for the user to pick from.
+func (o *Object) Choose(program, section string) (*Program, error) {
+	switch {
+	case program != "":
+		for _, p := range o.Programs {
+			if p.Name == program {
+				return p, nil
+			}
+		}
+		return nil, fmt.Errorf("no program (function) %q in the object; it has:\n%s", program, o.Describe())
+	case section != "":
+		var in []*Program
+		for _, p := range o.Programs {
+			if p.Section == section {
+				in = append(in, p)
+			}
+		}
+		switch len(in) {
+		case 1:
+			return in[0], nil
+		case 0:
+			return nil, fmt.Errorf("no section %q in the object; it has:\n%s", section, o.Describe())
+		}
+		return nil, fmt.Errorf("section %q holds %d programs; choose one with --program:\n%s", section, len(in), o.Describe())
+	}
+	return o.Program("")
+}

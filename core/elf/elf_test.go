@@ -334,3 +334,22 @@ func TestMalformed(t *testing.T) {
 		t.Errorf("text: %v", err)
 	}
 }
+
+func TestChoose(t *testing.T) {
+	o := openTestObject(t, "xdp")
+	if p, err := o.Choose("xdp_drop_all", ""); err != nil || p.Name != "xdp_drop_all" {
+		t.Errorf("--program: %v", err)
+	}
+	if _, err := o.Choose("", "xdp"); err == nil || !strings.Contains(err.Error(), "--program") {
+		t.Errorf("ambiguous --section: %v", err)
+	}
+	if _, err := o.Choose("", ""); err == nil || !strings.Contains(err.Error(), "maps:\n  proto_count") {
+		t.Errorf("no choice must list programs and maps: %v", err)
+	}
+	if p, err := openTestObject(t, "tc").Choose("", ""); err != nil || p.Name != "tc_mark" {
+		t.Errorf("single program: %v", err)
+	}
+	if !IsObject([]byte("\x7fELF\x02")) || IsObject([]byte("r0 = 0")) {
+		t.Error("IsObject")
+	}
+}
