@@ -39,54 +39,37 @@ type Namer func(r Reloc) string
 // eBPF instruction. Bytes that do not decode (which the emitter never
 // produces) become one-byte "(bad)" lines.
 func (img *Image) Listing(syn Syntax, name Namer) []Line {
-	relocAt := map[int]Reloc{} // by the offset of the instruction holding it
 	var lines []Line
 	for fi, f := range img.Funcs {
-		// Map each offset of the function to its slot.
-		slotOf := func(off int) int {
-			s := -1
-			for pc := f.FirstSlot; pc < f.EndSlot; pc++ {
-				if img.InsnOffsets[pc] <= off && (pc+1 >= len(img.InsnOffsets) || off < img.InsnOffsets[pc+1] || pc+1 == f.EndSlot) {
-					if img.InsnOffsets[pc] < img.InsnOffsets[pc+1] || pc+1 == f.EndSlot {
-						s = pc
-					}
-				}
-			}
-			return s
-		}
-		_ = relocAt
 		for off := f.Start; off < f.Start+f.Len; {
 			addr := f.Addr + uint64(off-f.Start)
 			code := img.Code[off : f.Start+f.Len]
+			l := Line{Off: off, Addr: addr, Slot: img.SlotAt(off), Func: fi}
 			inst, err := x86asm.Decode(code, 64)
-			l := Line{Off: off, Addr: addr, Slot: slotOf(off), Func: fi}
 			if err != nil {
-				l.Bytes = code[:1]
-				l.Text = "(bad)"
+				l.Bytes, l.Text = code[:1], "(bad)"
 				lines = append(lines, l)
 				off++
 				continue
 			}
 			l.Bytes = code[:inst.Len]
-			var note string
-			for _, r := range img.Relocs {
-				if r.Off >= off && r.Off < off+inst.Len {
-					if name != nil {
-						note = name(r)
-					}
-					if note == "" {
-						note = defaultName(r)
-					}
+			var rel *Reloc
+			for k := range img.Relocs {
+				if r := &img.Relocs[k]; r.Off >= off && r.Off < off+inst.Len {
+					rel = r
 				}
 			}
-			l.Note = note
+			if rel != nil {
+				if name != nil {
+					l.Note = name(*rel)
+				}
+				if l.Note == "" {
+					l.Note = defaultName(*rel)
+				}
+			}
 			sym := func(a uint64) (string, uint64) {
-				if note != "" {
-					for _, r := range img.Relocs {
-						if r.Off >= off && r.Off < off+inst.Len && r.Target == a {
-							return note, a
-						}
-					}
+				if rel != nil && rel.Target == a && l.Note != "" {
+					return l.Note, a
 				}
 				return "", 0
 			}
@@ -100,6 +83,40 @@ func (img *Image) Listing(syn Syntax, name Namer) []Line {
 		}
 	}
 	return lines
+}
+
+// SlotAt returns the eBPF slot whose machine code contains byte off of
+// Code, or -1 for a prologue (or an offset outside the image).
+func (img *Image) SlotAt(off int) int {
+	for _, f := range img.Funcs {
+		if off < f.Start || off >= f.Start+f.Len {
+			continue
+		}
+		end := func(pc int) int {
+			if pc+1 < f.EndSlot {
+				return img.InsnOffsets[pc+1]
+			}
+			return f.Start + f.Len
+		}
+		// The last slot whose code starts at or before off and is not
+		// empty.
+		lo, hi := f.FirstSlot, f.EndSlot
+		for lo < hi {
+			m := (lo + hi) / 2
+			if img.InsnOffsets[m] <= off {
+				lo = m + 1
+			} else {
+				hi = m
+			}
+		}
+		for pc := lo - 1; pc >= f.FirstSlot; pc-- {
+			if img.InsnOffsets[pc] <= off && off < end(pc) {
+				return pc
+			}
+		}
+		return -1
+	}
+	return -1
 }
 
 func defaultName(r Reloc) string {

@@ -1,0 +1,285 @@
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/bpfplay/bpfplay/core/asm/conformance"
+	"github.com/bpfplay/bpfplay/core/asm/kernel"
+	"github.com/bpfplay/bpfplay/core/isa"
+	"github.com/bpfplay/bpfplay/core/record"
+	"github.com/bpfplay/bpfplay/jit"
+	"github.com/bpfplay/bpfplay/jit/ksyms"
+	"github.com/bpfplay/bpfplay/jit/vectors"
+)
+
+func init() {
+	register(&command{
+		name:    "jit",
+		args:    "[--intel] [--dialect kernel|conformance|raw|xlated] [--json] FILE|-  |  --vectors FILE",
+		summary: "show the x86-64 machine code Linux 6.1's JIT emits, or check JIT test vectors",
+		help: `Compiles the program with bpfplay's x86-64 JIT, which emits exactly what
+Linux 6.1's JIT emits (qemu64 CPU: no BMI2, no endbr64, "leave; ret; int3"),
+and prints the machine code disassembled, under each eBPF instruction.
+Helper calls, maps and thunks are named after the reference kernel's
+symbols (6.1.0-56-amd64 without KASLR).
+
+FILE is kernel-dialect assembly (default), conformance-dialect text or a .data
+file (--dialect conformance), raw instructions (--dialect raw: bytes or hex
+text; helper calls by number), or an xlated program as the kernel reports it
+(--dialect xlated: hex; helper calls as address - __bpf_call_base, bpf-to-bpf
+calls with the target in off). Without the verifier, the program is compiled
+as given: the stack size comes from its r10-relative accesses (--stack
+overrides it), and nothing is rewritten.
+
+--vectors FILE checks a file of JIT test vectors (testdata/jit-vectors's
+format, optionally gzipped): every record's program is compiled at its image
+address and compared with the kernel's bytes outside the masked ranges. Each
+difference is printed with its first differing offset and both disassemblies;
+the last line is "N matched, M differ", and the exit status is 1 when any
+differ. --forms adds the distinct x86 instruction forms of the matched images.`,
+		setup: func(fs *flag.FlagSet) func(*env, []string) int {
+			intel := fs.Bool("intel", false, "Intel syntax (default AT&T)")
+			dialect := fs.String("dialect", "", "input: kernel, conformance, raw or xlated (default: conformance for .data files, else kernel)")
+			asJSON := fs.Bool("json", false, "print the image and listing as JSON")
+			stack := fs.Int("stack", -1, "stack depth of the main function in bytes (default: from the program's accesses)")
+			vecs := fs.String("vectors", "", "check a JIT test vectors file instead")
+			forms := fs.Bool("forms", false, "with --vectors: count the distinct x86 instruction forms covered")
+			return func(e *env, args []string) int {
+				syn := jit.ATT
+				if *intel {
+					syn = jit.Intel
+				}
+				if *vecs != "" {
+					if len(args) != 0 {
+						return usageError(e, "jit", "--vectors takes no program file")
+					}
+					return checkVectors(e, *vecs, syn, *forms)
+				}
+				if len(args) != 1 {
+					return usageError(e, "jit", "want exactly one program file (or - for standard input)")
+				}
+				src, err := readInput(e, args[0])
+				if err != nil {
+					return fail(e, "%v", err)
+				}
+				d := *dialect
+				if d == "" {
+					d = "kernel"
+					if strings.HasSuffix(args[0], ".data") {
+						d = "conformance"
+					}
+				}
+				prog, mapNames, err := jitInput(d, src)
+				if err != nil {
+					if d == "kernel" || d == "conformance" {
+						return failAsm(e, args[0], err)
+					}
+					return fail(e, "%s: %v", args[0], err)
+				}
+				opt := displayOptions(d, mapNames)
+				if *stack >= 0 {
+					opt.StackDepth = []int{*stack}
+				}
+				if d != "xlated" {
+					prog = jit.XlatedCalls(prog)
+				}
+				img, err := jit.Compile(prog, opt)
+				if err != nil {
+					return fail(e, "%v", err)
+				}
+				lines := img.Listing(syn, namer(mapNames))
+				if *asJSON {
+					enc := json.NewEncoder(e.stdout)
+					enc.SetIndent("", " ")
+					enc.Encode(jitJSON{Code: img.Code, FuncLens: img.FuncLens(), Funcs: img.Funcs,
+						InsnOffsets: img.InsnOffsets, Listing: lines, Passes: img.Passes})
+					return exitOK
+				}
+				printListing(e, prog, img, lines, mapNames)
+				return exitOK
+			}
+		},
+	})
+}
+
+type jitJSON struct {
+	Code        record.Hex `json:"code"`
+	FuncLens    []int      `json:"func_lens"`
+	Funcs       []jit.Func `json:"funcs"`
+	InsnOffsets []int      `json:"insn_offsets"`
+	Listing     []jit.Line `json:"listing"`
+	Passes      int        `json:"passes"`
+}
+
+// jitInput reads the program and the names of the maps it references
+// (by index, as ld_imm64 src 1/2 imm).
+func jitInput(dialect string, src []byte) (isa.Program, []string, error) {
+	switch dialect {
+	case "kernel", "llvm":
+		l, err := kernel.Assemble(string(src))
+		if err != nil {
+			return nil, nil, err
+		}
+		return l.Program, l.Maps, nil
+	case "conformance":
+		if strings.Contains(string(src), "-- ") {
+			tc, err := conformance.ParseData(string(src))
+			if err != nil {
+				return nil, nil, err
+			}
+			p, err := tc.Program()
+			return p, nil, err
+		}
+		l, err := conformance.Assemble(string(src))
+		if err != nil {
+			return nil, nil, err
+		}
+		return l.Program, nil, nil
+	case "raw", "xlated":
+		b := src
+		if h, err := record.ParseHex(strings.TrimPrefix(strings.TrimSpace(string(src)), "0x")); err == nil {
+			b = h
+		}
+		slots, err := isa.UnmarshalSlots(b)
+		if err != nil {
+			return nil, nil, err
+		}
+		p, err := isa.Pair(slots)
+		return p, nil, err
+	}
+	return nil, nil, fmt.Errorf("unknown dialect %q (want kernel, conformance, raw or xlated)", dialect)
+}
+
+// displayOptions places the image as the reference kernel would and
+// gives maps kernel-like addresses. A program that did not come from the
+// kernel's xlated dump calls helpers by number: the call goes to the
+// kernel function bpf_NAME when the reference kernel has one.
+func displayOptions(dialect string, mapNames []string) jit.Options {
+	opt := jit.Options{
+		Pointer: func(pc int, ins isa.Instruction) (uint64, error) {
+			a := mapAddr(int(ins.ImmLo()))
+			if ins.Pseudo() == isa.PseudoMapValue || ins.Pseudo() == isa.PseudoMapIdxValue {
+				a += 0x110 + uint64(uint32(ins.ImmHi())) // struct bpf_array's value area
+			}
+			return a, nil
+		},
+	}
+	if dialect != "xlated" {
+		opt.Helper = func(imm int32) (uint64, error) {
+			if a, ok := ksyms.Addr(isa.HelperID(imm).String()); ok {
+				return a, nil
+			}
+			return jit.DefaultCallBase + uint64(int64(imm)), nil
+		}
+	}
+	return opt
+}
+
+// mapAddr is where map i "lives" in displayed images: a kernel direct-map
+// address, like the kernel's movabs shows.
+func mapAddr(i int) uint64 { return 0xffff888100000000 + uint64(i)<<16 }
+
+func namer(mapNames []string) jit.Namer {
+	return func(r jit.Reloc) string {
+		switch r.Kind {
+		case jit.RelocHelper, jit.RelocThunk:
+			if n, ok := ksyms.Name(r.Target); ok {
+				return n
+			}
+		case jit.RelocPointer:
+			i := int((r.Target - 0xffff888100000000) >> 16)
+			if i >= 0 && i < len(mapNames) {
+				return "map[" + mapNames[i] + "]"
+			}
+		}
+		return ""
+	}
+}
+
+// printListing prints each function's prologue and then every eBPF
+// instruction with the x86 code it became.
+func printListing(e *env, prog isa.Program, img *jit.Image, lines []jit.Line, mapNames []string) {
+	p := &kernel.Printer{MapName: func(pc int, ins isa.Instruction) string {
+		if i := int(ins.ImmLo()); i >= 0 && i < len(mapNames) {
+			return mapNames[i]
+		}
+		return ""
+	}}
+	idx := prog.SlotIndex()
+	cur := -2
+	fn := -1
+	for _, l := range lines {
+		if l.Func != fn {
+			fn = l.Func
+			f := img.Funcs[fn]
+			fmt.Fprintf(e.stdout, "; function %d at %#x: %d bytes, stack %d\n", fn, f.Addr, f.Len, f.StackDepth)
+			cur = -2
+		}
+		if l.Slot != cur {
+			cur = l.Slot
+			if l.Slot < 0 {
+				fmt.Fprintf(e.stdout, "    ; prologue\n")
+			} else if i := idx[l.Slot]; i >= 0 {
+				fmt.Fprintf(e.stdout, "%d: %s\n", l.Slot, p.Insn(l.Slot, prog[i]))
+			}
+		}
+		note := ""
+		if l.Note != "" && !strings.Contains(l.Text, l.Note) {
+			note = "  ; " + l.Note
+		}
+		fmt.Fprintf(e.stdout, "    %4x:  %-30s %s%s\n", l.Off, spacedHex(l.Bytes), l.Text, note)
+	}
+}
+
+func spacedHex(b []byte) string {
+	var s strings.Builder
+	for i, x := range b {
+		if i > 0 {
+			s.WriteByte(' ')
+		}
+		fmt.Fprintf(&s, "%02x", x)
+	}
+	return s.String()
+}
+
+// checkVectors implements --vectors.
+func checkVectors(e *env, path string, syn jit.Syntax, forms bool) int {
+	vs, err := vectors.ReadFile(path)
+	if err != nil {
+		return fail(e, "%v", err)
+	}
+	seen := map[string]int{}
+	matched, differ := 0, 0
+	for i := range vs {
+		r := vectors.Check(&vs[i], nil)
+		if r.OK {
+			matched++
+			if forms {
+				vectors.Forms(r.Got.Code, seen)
+			}
+			continue
+		}
+		differ++
+		fmt.Fprint(e.stdout, vectors.Explain(&vs[i], &r, syn))
+	}
+	if forms {
+		names := make([]string, 0, len(seen))
+		for f := range seen {
+			names = append(names, f)
+		}
+		sort.Strings(names)
+		fmt.Fprintf(e.stdout, "%d distinct x86 instruction forms:\n", len(names))
+		for _, f := range names {
+			fmt.Fprintf(e.stdout, "  %-28s %d\n", f, seen[f])
+		}
+	}
+	fmt.Fprintf(e.stdout, "%d matched, %d differ\n", matched, differ)
+	if differ > 0 {
+		return exitBad
+	}
+	return exitOK
+}

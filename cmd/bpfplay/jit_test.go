@@ -1,0 +1,55 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestJitCommand(t *testing.T) {
+	// A vector from the kernel: "r0 = 1; exit" as Linux 6.1 jitted it.
+	vec := `{"name":"one","variant":"priv","xlated":"b7000000010000009500000000000000","jited":"0f1f4400006690554889e5b801000000c9c3cc","func_lens":[19],"image_addr":["ffffffffc0000654"]}` + "\n"
+	bad := strings.Replace(vec, `"name":"one"`, `"name":"bad"`, 1)
+	bad = strings.Replace(bad, "b801000000c9", "b802000000c9", 1)
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.jsonl")
+	wrong := filepath.Join(dir, "wrong.jsonl")
+	os.WriteFile(good, []byte(vec), 0o644)
+	os.WriteFile(wrong, []byte(vec+bad), 0o644)
+
+	tests := []struct {
+		name   string
+		stdin  string
+		args   []string
+		code   int
+		outSub []string
+	}{
+		{name: "listing att", stdin: "r0 = 1\nexit\n", args: []string{"jit", "-"}, code: exitOK,
+			outSub: []string{"; prologue", "0: r0 = 1", "b8 01 00 00 00", "mov $0x1,%eax", "1: exit", "leave"}},
+		{name: "listing intel", stdin: "r0 = 1\nexit\n", args: []string{"jit", "--intel", "-"}, code: exitOK,
+			outSub: []string{"mov eax, 0x1"}},
+		{name: "helper named", stdin: "call bpf_get_prandom_u32\nexit\n", args: []string{"jit", "-"}, code: exitOK,
+			outSub: []string{"bpf_get_prandom_u32"}},
+		{name: "json", stdin: "r0 = 1\nexit\n", args: []string{"jit", "--json", "-"}, code: exitOK,
+			outSub: []string{`"code": "0f1f4400006690554889e5b801000000c9c3cc"`, `"insn_offsets"`}},
+		{name: "vectors match", args: []string{"jit", "--vectors", good}, code: exitOK,
+			outSub: []string{"1 matched, 0 differ"}},
+		{name: "vectors differ", args: []string{"jit", "--vectors", wrong}, code: exitBad,
+			outSub: []string{"bad [priv]: byte 12 (0xc) differs", "=>", "mov $0x2,%eax", "mov $0x1,%eax", "1 matched, 1 differ"}},
+		{name: "bad asm", stdin: "r0 = \n", args: []string{"jit", "-"}, code: exitBad},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errOut := runCmd(tc.stdin, tc.args...)
+			if code != tc.code {
+				t.Fatalf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, tc.code, out, errOut)
+			}
+			for _, s := range tc.outSub {
+				if !strings.Contains(out, s) {
+					t.Errorf("stdout lacks %q:\n%s", s, out)
+				}
+			}
+		})
+	}
+}
