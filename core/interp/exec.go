@@ -28,7 +28,7 @@ func (v *vm) take() int64 {
 func (v *vm) refill(left int64, pc int) int64 {
 	v.remaining += left
 	if v.traceOn {
-		v.traceStep(pc)
+		v.traceFinish()
 	}
 	if v.env.Cancel != nil && v.env.Cancel.Load() {
 		v.setFault(pc, FaultCancelled, "cancelled", 0)
@@ -37,6 +37,9 @@ func (v *vm) refill(left int64, pc int) int64 {
 	if v.remaining < 1 {
 		v.setFault(pc, FaultBudget, "instruction budget exhausted", 0)
 		return -1
+	}
+	if v.traceOn {
+		v.traceBegin(pc)
 	}
 	return v.take()
 }
@@ -70,6 +73,7 @@ func (v *vm) loop(pc int, base int) uint64 {
 				// The trace is full: run on at full speed.
 				v.traceFinish()
 				v.traceOn = false
+				v.traceTrunc = true
 				code = v.prog.code
 				v.remaining += left - 1
 				left = 1

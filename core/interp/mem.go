@@ -151,6 +151,16 @@ func (s *space) describe(addr, n uint64, write bool) error {
 	}
 	i := addr >> regionShift
 	o := addr & offMask
+	if ri, ok := s.nearBelow(addr); ok {
+		// Just below a region: the address wrapped into the window of
+		// the region before it. Describe it against the one above.
+		r := &s.regions[ri]
+		below := (ri << regionShift) - addr
+		if r.kind == kindStack {
+			return &MemError{Addr: addr, Size: n, Write: write, Msg: fmt.Sprintf("%s of %d bytes at fp-%d is outside the %d-byte stack", verb, n, stackSize+below, stackSize)}
+		}
+		return &MemError{Addr: addr, Size: n, Write: write, Msg: fmt.Sprintf("%s of %d bytes at %s-%d is outside the %d-byte %s", verb, n, r.name, below, len(s.spans[ri].r), r.kind)}
+	}
 	if i == 0 {
 		if addr == 0 {
 			return &MemError{Addr: addr, Size: n, Write: write, Msg: fmt.Sprintf("%s of %d bytes through a NULL pointer", verb, n)}
@@ -170,8 +180,22 @@ func (s *space) describe(addr, n uint64, write bool) error {
 	case o+n <= uint64(size) && write:
 		return &MemError{Addr: addr, Size: n, Write: write, Msg: fmt.Sprintf("write of %d bytes at %s+%d: the %s is read-only", n, r.name, o, r.kind)}
 	}
+	if r.kind == kindStack {
+		return &MemError{Addr: addr, Size: n, Write: write,
+			Msg: fmt.Sprintf("%s of %d bytes at fp%+d is outside the %d-byte stack", verb, n, int64(o)-stackSize, stackSize)}
+	}
 	return &MemError{Addr: addr, Size: n, Write: write,
 		Msg: fmt.Sprintf("%s of %d bytes at %s+%d is outside the %d-byte %s", verb, n, r.name, int64(o), size, r.kind)}
+}
+
+// nearBelow reports the region whose base is at most 64 KiB above addr
+// when addr is not inside a region's data.
+func (s *space) nearBelow(addr uint64) (uint64, bool) {
+	n := addr>>regionShift + 1
+	if n >= uint64(len(s.regions)) || n == 0 || (n<<regionShift)-addr > 1<<16 || s.regions[n].kind == kindNull {
+		return 0, false
+	}
+	return n, true
 }
 
 // MemError is an invalid memory access.

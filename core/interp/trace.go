@@ -31,10 +31,9 @@ type traceSnap struct {
 	writes  []memRef
 }
 
-// traceStep ends the pending step and starts one for the instruction at
-// pc, which is about to run.
-func (v *vm) traceStep(pc int) {
-	v.traceFinish()
+// traceBegin starts a step for the instruction at pc, which is about to
+// run.
+func (v *vm) traceBegin(pc int) {
 	if len(v.trace) >= v.traceMax {
 		return
 	}
@@ -84,11 +83,18 @@ func (v *vm) traceFinish() {
 		if err != nil {
 			continue // the store faulted
 		}
-		name := ""
+		name, off := "", int64(w.addr&offMask)
 		if r := v.sp.at(w.addr); r != nil {
 			name = r.name
+			if r.kind == kindStack {
+				// Stack offsets read as the program writes them: fp-8.
+				name, off = "fp", off-stackSize
+				if r.frame > 0 {
+					name = "fp#" + itoa(r.frame)
+				}
+			}
 		}
-		st.Mem = append(st.Mem, MemWrite{Addr: w.addr, Region: name, Off: int64(w.addr & offMask), Data: append([]byte(nil), b...)})
+		st.Mem = append(st.Mem, MemWrite{Addr: w.addr, Region: name, Off: off, Data: append([]byte(nil), b...)})
 	}
 	v.trace = append(v.trace, st)
 }

@@ -108,6 +108,7 @@ type vm struct {
 	helperPC   int
 	forcePlain bool
 	flowKeys   uint64
+	traceTrunc bool
 }
 
 // Run executes the program once.
@@ -156,9 +157,7 @@ func (p *Program) Run(env *Env) *Result {
 	}
 	res := &Result{R0: r0, Fault: v.fault, Trace: v.trace}
 	res.Insns = total - v.remaining
-	if v.traceOn && len(v.trace) >= v.traceMax {
-		res.TraceTruncated = true
-	}
+	res.TraceTruncated = v.traceTrunc
 	return res
 }
 
