@@ -12,7 +12,6 @@ import (
 	"github.com/bpfplay/bpfplay/core/isa"
 	"github.com/bpfplay/bpfplay/core/record"
 	"github.com/bpfplay/bpfplay/jit"
-	"github.com/bpfplay/bpfplay/jit/ksyms"
 	"github.com/bpfplay/bpfplay/jit/vectors"
 )
 
@@ -80,18 +79,18 @@ differ. --forms adds the distinct x86 instruction forms of the matched images.`,
 					}
 					return fail(e, "%s: %v", args[0], err)
 				}
-				opt := displayOptions(d, mapNames)
+				o := jit.DisplayOptions{Xlated: d == "xlated", MapNames: mapNames, Syntax: syn}
 				if *stack >= 0 {
-					opt.StackDepth = []int{*stack}
+					o.StackDepth = []int{*stack}
 				}
-				if d != "xlated" {
-					prog = jit.XlatedCalls(prog)
-				}
-				img, err := jit.Compile(prog, opt)
+				disp, err := jit.CompileForDisplay(prog, o)
 				if err != nil {
 					return fail(e, "%v", err)
 				}
-				lines := img.Listing(syn, namer(mapNames))
+				img, lines := disp.Image, disp.Listing
+				if d != "xlated" {
+					prog = jit.XlatedCalls(prog)
+				}
 				if *asJSON {
 					enc := json.NewEncoder(e.stdout)
 					enc.SetIndent("", " ")
@@ -152,52 +151,6 @@ func jitInput(dialect string, src []byte) (isa.Program, []string, error) {
 		return p, nil, err
 	}
 	return nil, nil, fmt.Errorf("unknown dialect %q (want kernel, conformance, raw or xlated)", dialect)
-}
-
-// displayOptions places the image as the reference kernel would and
-// gives maps kernel-like addresses. A program that did not come from the
-// kernel's xlated dump calls helpers by number: the call goes to the
-// kernel function bpf_NAME when the reference kernel has one.
-func displayOptions(dialect string, mapNames []string) jit.Options {
-	opt := jit.Options{
-		Pointer: func(pc int, ins isa.Instruction) (uint64, error) {
-			a := mapAddr(int(ins.ImmLo()))
-			if ins.Pseudo() == isa.PseudoMapValue || ins.Pseudo() == isa.PseudoMapIdxValue {
-				a += 0x110 + uint64(uint32(ins.ImmHi())) // struct bpf_array's value area
-			}
-			return a, nil
-		},
-	}
-	if dialect != "xlated" {
-		opt.Helper = func(imm int32) (uint64, error) {
-			if a, ok := ksyms.Addr(isa.HelperID(imm).String()); ok {
-				return a, nil
-			}
-			return jit.DefaultCallBase + uint64(int64(imm)), nil
-		}
-	}
-	return opt
-}
-
-// mapAddr is where map i "lives" in displayed images: a kernel direct-map
-// address, like the kernel's movabs shows.
-func mapAddr(i int) uint64 { return 0xffff888100000000 + uint64(i)<<16 }
-
-func namer(mapNames []string) jit.Namer {
-	return func(r jit.Reloc) string {
-		switch r.Kind {
-		case jit.RelocHelper, jit.RelocThunk:
-			if n, ok := ksyms.Name(r.Target); ok {
-				return n
-			}
-		case jit.RelocPointer:
-			i := int((r.Target - 0xffff888100000000) >> 16)
-			if i >= 0 && i < len(mapNames) {
-				return "map[" + mapNames[i] + "]"
-			}
-		}
-		return ""
-	}
 }
 
 // printListing prints each function's prologue and then every eBPF
