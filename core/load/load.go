@@ -26,6 +26,14 @@ import (
 // problems with the input come back as error diagnostics.
 func Load(ctx context.Context, req *Request) *Response {
 	resp := &Response{}
+	p, err := resolve(req)
+	if err != nil {
+		resp.fail(err)
+		return resp
+	}
+	if req.ProgType == "" {
+		req.ProgType, req.AttachType = p.progType, p.attachType
+	}
 	if req.ProgType == "" {
 		req.ProgType = "socket_filter"
 	}
@@ -36,12 +44,6 @@ func Load(ctx context.Context, req *Request) *Response {
 		return resp
 	}
 	resp.ProgType = pt.Name
-
-	p, err := resolve(req)
-	if err != nil {
-		resp.fail(err)
-		return resp
-	}
 	resp.Listing = p.listing()
 	resp.Classic = p.classic
 	for i, m := range p.maps {

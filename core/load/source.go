@@ -10,6 +10,7 @@ import (
 	"github.com/bpfplay/bpfplay/core/asm/conformance"
 	"github.com/bpfplay/bpfplay/core/asm/kernel"
 	"github.com/bpfplay/bpfplay/core/cbpf"
+	"github.com/bpfplay/bpfplay/core/elf"
 	"github.com/bpfplay/bpfplay/core/isa"
 	"github.com/bpfplay/bpfplay/core/record"
 )
@@ -26,6 +27,11 @@ type program struct {
 	cprog   cbpf.Program // the classic program, for classic input
 	// mapName names maps for listings, by fd index.
 	mapName []string
+	// progType is the type the source implies (an ELF section), if any.
+	progType   string
+	attachType string
+	// cLine is the C source line per instruction (ELF with BTF).
+	cLine []string
 }
 
 // inputError is a problem with the request itself (as opposed to a
@@ -68,7 +74,7 @@ func resolve(req *Request) (*program, error) {
 	}
 	switch {
 	case len(src.ELF) > 0:
-		return nil, inputErr("input", "ELF objects are not supported by this build yet")
+		return fromELF(src.ELF, src.Program)
 	case len(src.Insns) > 0 && src.CBPF:
 		cp, err := cbpf.DecodeRaw(src.Insns)
 		if err != nil {
@@ -153,6 +159,34 @@ func fromListing(l *asm.Listing, reqMaps []record.Map) (*program, error) {
 	}
 	p.maps = maps
 	p.mapName = append([]string(nil), l.Maps...)
+	return p, nil
+}
+
+// fromELF picks a program of a clang-built object by function or
+// section name (the only program when name is empty).
+func fromELF(b []byte, name string) (*program, error) {
+	obj, err := elf.Open(b)
+	if err != nil {
+		return nil, inputErr("input", "%v", err)
+	}
+	prog, err := obj.Choose(name, "")
+	if err != nil && name != "" {
+		if bySection, err2 := obj.Choose("", name); err2 == nil {
+			prog, err = bySection, nil
+		}
+	}
+	if err != nil {
+		return nil, inputErr("input", "%v", err)
+	}
+	rec := obj.Record(prog)
+	p := &program{prog: prog.Insns, maps: rec.Maps, mapName: mapNames(rec.Maps),
+		progType: prog.ProgType, attachType: prog.AttachType}
+	p.cLine = make([]string, len(prog.Insns))
+	for i := range prog.Insns {
+		if l, ok := prog.LineFor(i); ok && l.Insn == i {
+			p.cLine[i] = l.Comment()
+		}
+	}
 	return p, nil
 }
 
@@ -245,6 +279,9 @@ func (p *program) listing() []Line {
 		l := Line{PC: pcs[i], Width: ins.Width(), Hex: hex.EncodeToString(ins.AppendBinary(nil)), Text: pr.Insn(pcs[i], ins)}
 		if i < len(p.pos) {
 			l.Line = p.pos[i].Line
+		}
+		if i < len(p.cLine) {
+			l.CSource = p.cLine[i]
 		}
 		l.Labels = bySlot[pcs[i]]
 		out[i] = l
