@@ -20,7 +20,7 @@ func TestLoadELF(t *testing.T) {
 	}
 	frame := make([]byte, 62)
 	copy(frame[12:], []byte{0x08, 0x00, 0x45, 0x00, 0x00, 48}) // IPv4, total length 48
-	frame[14+9] = 6                                             // TCP
+	frame[14+9] = 6                                            // TCP
 	r := load.Load(context.Background(), &load.Request{
 		Source: load.Source{ELF: obj, Program: "xdp_count_proto"},
 		Run:    &load.RunOptions{Data: frame},
