@@ -342,7 +342,8 @@ func (l *loader) measure(mode string, c int, rate float64) (result, error) {
 		}
 		// A run request is lost when it got no answer, or an answer that
 		// is neither a result nor an honest "come back later".
-		if mode == "run" && (s.err || !(s.status == 200 || ((s.status == 503 || s.status == 429) && s.retry))) {
+		answered := s.status == 200 || ((s.status == 503 || s.status == 429) && s.retry)
+		if mode == "run" && (s.err || !answered) {
 			r.lost++
 		}
 	}

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
 
 	"github.com/bpfplay/bpfplay/server/store"
 )
@@ -54,7 +55,7 @@ func Open(dir string, opt Options) (*Store, error) {
 	path := filepath.Join(dir, FileName)
 	db, err := bolt.Open(path, 0o644, &bolt.Options{Timeout: time.Second, NoSync: opt.NoSync})
 	if err != nil {
-		if errors.Is(err, bolt.ErrTimeout) {
+		if errors.Is(err, berrors.ErrTimeout) {
 			return nil, fmt.Errorf("share store %s: locked by another process (is another bpfplay serve using --data %s?)", path, dir)
 		}
 		return nil, fmt.Errorf("share store %s: %w", path, err)
