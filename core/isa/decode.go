@@ -64,18 +64,36 @@ func Decode(b []byte) (Program, error) {
 }
 
 // FromSlots is Decode for slots already split.
+//
+// The error reported is the one Linux 6.1 reports for the same program
+// as far as decoding goes: first the problems it finds while loading,
+// over the whole program (unknown opcodes, LDX modes and fields, the
+// pairing and pseudo source of ld_imm64, unknown atomic operations; see
+// Error.AtLoad), then, in program order, the reserved fields and
+// registers the verifier checks when it reaches an instruction.
 func FromSlots(slots []Slot) (Program, error) {
+	var later *Error // the first do_check-time problem, reported after the load-time pass
 	for i := 0; i < len(slots); i++ {
-		if err := CheckSlot(slots[i]); err != nil {
-			err.Slot = i
-			return nil, err
-		}
 		if slots[i].Op == OpLdImm64 {
-			i++
-			if err := checkSecondHalf(slots, i); err != nil {
+			if err := checkSecondHalf(slots, i+1); err != nil {
 				return nil, err
 			}
 		}
+		if err := CheckSlot(slots[i]); err != nil {
+			err.Slot = i
+			if err.AtLoad() {
+				return nil, err
+			}
+			if later == nil {
+				later = err
+			}
+		}
+		if slots[i].Op == OpLdImm64 {
+			i++
+		}
+	}
+	if later != nil {
+		return nil, later
 	}
 	return Pair(slots)
 }
@@ -128,6 +146,25 @@ func checkSecondHalf(slots []Slot, i int) *Error {
 // CheckSlot checks one slot (the first slot of an instruction) against
 // the instruction set. The returned error's Slot is 0; callers set it.
 func CheckSlot(s Slot) *Error {
+	var err *Error
+	switch c := s.Op.Class(); c {
+	case ALUClass, ALU64Class:
+		err = checkALU(s)
+	case JumpClass, Jump32Class:
+		err = checkJump(s)
+	case LdClass:
+		err = checkLd(s)
+	case LdXClass:
+		err = checkLdX(s)
+	case StClass:
+		err = checkSt(s)
+	default:
+		err = checkStX(s)
+	}
+	if err != nil {
+		return err
+	}
+	// Registers last: Linux checks the opcode and reserved fields first.
 	if !s.Dst.Valid() {
 		return &Error{Code: ErrBadRegister, Field: "dst", Msg: fmt.Sprintf("register r%d does not exist (r0-r10)", s.Dst),
 			Kernel: fmt.Sprintf("R%d is invalid", s.Dst)}
@@ -136,20 +173,7 @@ func CheckSlot(s Slot) *Error {
 		return &Error{Code: ErrBadRegister, Field: "src", Msg: fmt.Sprintf("register r%d does not exist (r0-r10)", s.Src),
 			Kernel: fmt.Sprintf("R%d is invalid", s.Src)}
 	}
-	switch c := s.Op.Class(); c {
-	case ALUClass, ALU64Class:
-		return checkALU(s)
-	case JumpClass, Jump32Class:
-		return checkJump(s)
-	case LdClass:
-		return checkLd(s)
-	case LdXClass:
-		return checkLdX(s)
-	case StClass:
-		return checkSt(s)
-	default:
-		return checkStX(s)
-	}
+	return nil
 }
 
 func unknownOpcode(s Slot) *Error {
@@ -207,7 +231,7 @@ func checkALU(s Slot) *Error {
 		return zeroFields(s, "BPF_ALU uses reserved fields", "imm")
 	case Neg:
 		if src != ImmSource {
-			return reserved(s, "opcode source bit", "BPF_NEG uses reserved fields")
+			return reserved(s, "opcode source bit", fmt.Sprintf("unknown opcode %02x", uint8(s.Op)))
 		}
 		return zeroFields(s, "BPF_NEG uses reserved fields", "src", "off", "imm")
 	case Mov:
@@ -272,6 +296,10 @@ func checkJump(s Slot) *Error {
 		}
 		return zeroFields(s, "BPF_EXIT uses reserved fields", "dst", "src", "off", "imm")
 	case op.IsConditional():
+		if !s.Dst.Valid() { // Linux checks a comparison's dst before its fields
+			return &Error{Code: ErrBadRegister, Field: "dst", Msg: fmt.Sprintf("register r%d does not exist (r0-r10)", s.Dst),
+				Kernel: fmt.Sprintf("R%d is invalid", s.Dst)}
+		}
 		if src == ImmSource {
 			return zeroFields(s, "BPF_JMP/JMP32 uses reserved fields", "src")
 		}
@@ -286,7 +314,7 @@ func checkLd(s Slot) *Error {
 		if s.Op.Size() != DWord {
 			return unknownOpcode(s)
 		}
-		if err := zeroFields(s, "invalid BPF_LD_IMM insn", "off"); err != nil {
+		if err := zeroFields(s, "BPF_LD_IMM64 uses reserved fields", "off"); err != nil {
 			return err
 		}
 		if !PseudoSrc(s.Src).Valid() {
@@ -309,16 +337,23 @@ func checkLd(s Slot) *Error {
 }
 
 func checkLdX(s Slot) *Error {
+	// Linux rejects every LDX mode but MEM, and a non-zero imm, with the
+	// same message, before looking at the opcode table.
+	const kernel = "BPF_LDX uses reserved fields"
 	switch s.Op.Mode() {
 	case MemMode:
-		return zeroFields(s, "BPF_LDX uses reserved fields", "imm")
+		return zeroFields(s, kernel, "imm")
 	case MemSXMode:
 		if s.Op.Size() == DWord {
-			return unknownOpcode(s)
+			err := unknownOpcode(s)
+			err.Kernel = kernel
+			return err
 		}
-		return zeroFields(s, "BPF_LDX uses reserved fields", "imm")
+		return zeroFields(s, kernel, "imm")
 	}
-	return unknownOpcode(s)
+	err := unknownOpcode(s)
+	err.Kernel = kernel
+	return err
 }
 
 func checkSt(s Slot) *Error {
@@ -335,7 +370,7 @@ func checkStX(s Slot) *Error {
 	case AtomicMode:
 		if s.Op.Size() != Word && s.Op.Size() != DWord {
 			return &Error{Code: ErrBadAtomic, Field: "opcode", Msg: fmt.Sprintf("atomic operations are 32 or 64 bits wide, opcode %#02x is %d", uint8(s.Op), s.Op.Size().Bytes()*8),
-				Kernel: "invalid atomic operand size"}
+				Kernel: fmt.Sprintf("unknown opcode %02x", uint8(s.Op))}
 		}
 		if !AtomicOp(uint32(s.Imm)).Valid() {
 			return &Error{Code: ErrBadAtomic, Field: "imm", Msg: fmt.Sprintf("unknown atomic operation %#x", uint32(s.Imm)),

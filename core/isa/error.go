@@ -1,6 +1,9 @@
 package isa
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // ErrorCode classifies decode errors so tests can compare them.
 type ErrorCode int
@@ -28,6 +31,21 @@ type Error struct {
 	Field  string // "opcode", "dst", "src", "off", "imm", "imm2", ...
 	Msg    string
 	Kernel string
+}
+
+// AtLoad reports whether Linux 6.1 finds this problem while loading the
+// program, in one pass over every instruction before verification
+// (unknown opcodes, LDX modes and fields, ld_imm64 pairing and pseudo
+// sources, unknown atomic operations), so that the load fails with it
+// whatever paths the verifier would take. The other problems (reserved
+// fields, registers) the verifier reports only when it reaches the
+// instruction, as EINVAL with the Kernel text.
+func (e *Error) AtLoad() bool {
+	switch e.Code {
+	case ErrUnknownOpcode, ErrLdImm64Truncated, ErrLdImm64Second, ErrLdImm64Pseudo, ErrBadAtomic, ErrTruncated, ErrEmpty:
+		return true
+	}
+	return strings.HasPrefix(e.Kernel, "unknown opcode") || e.Kernel == "BPF_LDX uses reserved fields"
 }
 
 func (e *Error) Error() string {
