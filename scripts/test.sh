@@ -66,6 +66,13 @@ else
   echo "not a git checkout: skipped"
 fi
 
+# ---------------------------------------------------------------------
+# PRE-TEST HOOK: build steps the tests need (for example the web bundle
+# that e2e tests load). One block per owner; call `fail "what"` on error.
+# ---------------------------------------------------------------------
+
+# --- end of pre-test hook ----------------------------------------------
+
 step "go test ./..."
 go test ./... || fail "go test"
 
