@@ -1,0 +1,137 @@
+//go:build linux && amd64 && cgo
+
+package server_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/bpfplay/bpfplay/core/asm/kernel"
+	"github.com/bpfplay/bpfplay/core/record"
+	"github.com/bpfplay/bpfplay/jit/native"
+	"github.com/bpfplay/bpfplay/server"
+	"github.com/bpfplay/bpfplay/server/api"
+	"github.com/bpfplay/bpfplay/server/store"
+)
+
+// rawNativeRunner runs source.text through the JIT's sandboxed runner
+// (jit/native) without the verifier, with r1 = the packet (run.data) and
+// r2 = its length: the most hostile input the runner can get, since
+// nothing checked the program. Until core/load runs natively, it stands
+// in for the native half of server.Pipeline in these sandbox tests.
+type rawNativeRunner struct{ limits native.Limits }
+
+func (n rawNativeRunner) Run(ctx context.Context, raw json.RawMessage) (*server.RunResult, error) {
+	var req struct {
+		Source struct{ Text string }
+		Run    struct{ Data record.Hex }
+	}
+	if err := api.Unmarshal(raw, &req); err != nil {
+		return nil, err
+	}
+	l, err := kernel.Assemble(req.Source.Text)
+	if err != nil {
+		return nil, api.Errorf(422, "bad_request", "%v", err)
+	}
+	t0 := time.Now()
+	res, err := native.Run(ctx, &native.Request{Insns: l.Program.Encode(), Mem: req.Run.Data, Limits: n.limits})
+	out := map[string]any{}
+	var f *native.Fault
+	switch {
+	case errors.As(err, &f):
+		out["ok"], out["fault"] = false, map[string]any{"kind": f.Kind, "pc": f.PC, "message": f.Msg}
+	case err != nil:
+		return nil, err
+	default:
+		out["ok"], out["r0"] = true, res.R0
+	}
+	return &server.RunResult{Native: out, NativeNS: time.Since(t0).Nanoseconds()}, nil
+}
+
+// TestSandbox: programs that fault, loop forever or reach outside their
+// memory come back from /api/run as answers with a fault, and the server
+// keeps serving everything else meanwhile and afterwards.
+func TestSandbox(t *testing.T) {
+	if err := native.Available(); err != nil {
+		t.Fatalf("native runs unavailable: %v", err)
+	}
+	srv, err := server.New(server.Config{
+		Store:  store.NewMemory(),
+		Runner: rawNativeRunner{native.Limits{CPUTime: time.Second, WallTime: 3 * time.Second}},
+		Limits: server.Limits{NoRateLimit: true},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	post := func(body string) (int, map[string]any) {
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, httptest.NewRequest("POST", "/api/run", strings.NewReader(body)))
+		var res struct{ Native map[string]any }
+		json.Unmarshal(rec.Body.Bytes(), &res)
+		return rec.Code, res.Native
+	}
+	mem := `"run":{"data":"0102030405060708"}`
+	tests := []struct {
+		name  string
+		text  string
+		kinds []string // acceptable fault kinds; empty: must succeed
+		r0    float64
+	}{
+		{name: "a good program", text: `r0 = 40\nr0 += r2\nexit`, r0: 48},
+		{name: "null dereference", text: `r1 = 0\nr0 = *(u64 *)(r1 +16)\nexit`, kinds: []string{"signal"}},
+		{name: "read far outside its memory", text: `r1 = 0x414141414140 ll\nr0 = *(u64 *)(r1 +0)\nexit`, kinds: []string{"signal"}},
+		{name: "write 1 GiB below the stack", text: `r1 = r10\nr1 += -1073741824\n*(u64 *)(r1 +0) = 1\nr0 = 0\nexit`, kinds: []string{"signal"}},
+		{name: "write to a non-canonical address", text: `r1 = 0x8000000000000000 ll\n*(u64 *)(r1 +0) = 1\nr0 = 0\nexit`, kinds: []string{"signal"}},
+		{name: "write into its own code", text: `r1 = 0x1000 ll\n*(u64 *)(r1 +0) = 1\nr0 = 0\nexit`, kinds: []string{"signal"}},
+		{name: "an endless loop", text: `l:\nr0 += 1\ngoto l\nexit`, kinds: []string{"cpu-limit", "timeout"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			// While the run happens, the server answers other requests.
+			var wg sync.WaitGroup
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				rec := httptest.NewRecorder()
+				srv.ServeHTTP(rec, httptest.NewRequest("GET", "/api/capabilities", nil))
+				if rec.Code != 200 {
+					t.Errorf("capabilities during the run: %d", rec.Code)
+				}
+			}()
+			code, nat := post(`{"source":{"text":"` + tc.text + `"},` + mem + `}`)
+			wg.Wait()
+			if code != 200 {
+				t.Fatalf("status %d, want 200 with the outcome (%v)", code, nat)
+			}
+			if len(tc.kinds) == 0 {
+				if nat["ok"] != true || nat["r0"] != tc.r0 {
+					t.Fatalf("native = %v, want ok with r0 %v", nat, tc.r0)
+				}
+				return
+			}
+			fault, _ := nat["fault"].(map[string]any)
+			if nat["ok"] != false || fault == nil {
+				t.Fatalf("native = %v, want a fault", nat)
+			}
+			kind, _ := fault["kind"].(string)
+			found := false
+			for _, k := range tc.kinds {
+				found = found || k == kind
+			}
+			if !found {
+				t.Fatalf("fault %v, want kind in %v", fault, tc.kinds)
+			}
+			t.Logf("fault: %v", fault)
+			// And afterwards a good program still runs.
+			if code, nat := post(`{"source":{"text":"r0 = 7\nexit"}}`); code != 200 || nat["r0"] != float64(7) {
+				t.Fatalf("after the fault: %d %v", code, nat)
+			}
+		})
+	}
+}
