@@ -25,14 +25,17 @@ import (
 
 const helperEnv = "BPFPLAY_TEST_SERVER_DIR"
 
-// TestHelperServer is not a test: it is the server process of
-// TestDurabilityKill9 (this test binary re-executed with helperEnv set).
-// It serves a bbolt-backed server until it is killed.
-func TestHelperServer(t *testing.T) {
-	dir := os.Getenv(helperEnv)
-	if dir == "" {
-		t.Skip("helper process for TestDurabilityKill9; runs only when started by it")
+// TestMain doubles as the server process of TestDurabilityKill9: with
+// helperEnv set, this test binary serves a bbolt-backed server until it
+// is killed, instead of running tests.
+func TestMain(m *testing.M) {
+	if dir := os.Getenv(helperEnv); dir != "" {
+		helperServer(dir)
 	}
+	os.Exit(m.Run())
+}
+
+func helperServer(dir string) {
 	db, err := boltstore.Open(dir, boltstore.Options{})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -64,7 +67,7 @@ type helper struct {
 func startHelper(t *testing.T, dir string) *helper {
 	t.Helper()
 	os.Remove(filepath.Join(dir, "addr"))
-	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperServer$", "-test.count=1")
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), helperEnv+"="+dir)
 	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {
