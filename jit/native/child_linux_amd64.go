@@ -38,6 +38,8 @@ func init() {
 
 // Messages from the child, one JSON object per line on stdout.
 type childMsg struct {
+	Index  int        `json:"index"`           // the request in the batch
+	Start  bool       `json:"start,omitempty"` // the request's program starts now
 	Setup  *setupInfo `json:"setup,omitempty"`
 	Result *Result    `json:"result,omitempty"`
 	Fault  *faultInfo `json:"fault,omitempty"`
@@ -48,7 +50,6 @@ type childMsg struct {
 type setupInfo struct {
 	Base        uint64 `json:"base"`         // address of Code[0]
 	InsnOffsets []int  `json:"insn_offsets"` // per slot
-	CompileNs   int64  `json:"compile_ns"`
 }
 
 type faultInfo struct {
@@ -67,46 +68,98 @@ const (
 	callxThunk     = 16 // offset of the callx thunk
 )
 
-// childState is the runner's world while the program runs; helpers see
-// it through the Machine interface.
+// childState is the runner's world for one request while its program
+// runs; helpers see it through the Machine interface.
 type childState struct {
-	out      *os.File
-	img      *jit.Image
-	base     uint64 // address of img.Code[0]
-	mem      []byte
-	maps     []maps.Map
-	handles  map[uint64]maps.Map // map "pointers" the program holds
-	handleOf map[maps.Map]uint64
-	objects  []byte // kernel-layout map objects (program arrays)
-	st       *helpers.State
-	keep     [][]byte // buffers handed to the program
-	ctxAddr  uint64
-	samples  map[uint64]*maps.RingSample
+	out       *os.File
+	index     int // the request's position in the batch
+	req       *Request
+	prog      isa.Program
+	img       *jit.Image
+	base      uint64 // address of img.Code[0]
+	mem       []byte
+	orig      []byte
+	maps      []maps.Map
+	handles   map[uint64]maps.Map // map "pointers" the program holds
+	handleOf  map[maps.Map]uint64
+	objects   []byte // kernel-layout map objects (program arrays)
+	st        *helpers.State
+	keep      [][]byte // buffers handed to the program
+	ctxAddr   uint64
+	samples   map[uint64]*maps.RingSample
+	setupErr  string
+	compileNs int64
 }
 
+// child is the request whose program is running.
 var child *childState
 
+// childMain serves a batch: it reads every request, prepares every
+// program (compiling and mapping it executable), installs the seccomp
+// filter, then runs them one after the other, answering each. A fault
+// ends the child; the parent starts a new one for the rest.
 func childMain() int {
 	out := os.NewFile(1, "stdout")
-	var req Request
-	if err := json.NewDecoder(io.LimitReader(os.Stdin, 1<<30)).Decode(&req); err != nil {
-		return setupFail(out, "request: %v", err)
+	var reqs []*Request
+	dec := json.NewDecoder(io.LimitReader(os.Stdin, 1<<31))
+	for {
+		var r Request
+		if err := dec.Decode(&r); err == io.EOF {
+			break
+		} else if err != nil {
+			return setupFail(out, 0, "request: %v", err)
+		}
+		reqs = append(reqs, &r)
 	}
-	lim := req.Limits.withDefaults()
-	setLimits(lim)
-	c := &childState{out: out, st: helpers.NewState(req.Seed), handles: map[uint64]maps.Map{}, handleOf: map[maps.Map]uint64{}}
-	child = c
+	if len(reqs) == 0 {
+		return setupFail(out, 0, "no request")
+	}
+	setLimits(reqs[0].Limits.withDefaults())
+	cs := make([]*childState, len(reqs))
+	for i, r := range reqs {
+		c := &childState{out: out, index: i, req: r, st: helpers.NewState(r.Seed),
+			handles: map[uint64]maps.Map{}, handleOf: map[maps.Map]uint64{}}
+		if err := c.prepare(); err != nil {
+			c.setupErr = err.Error()
+		} else {
+			c.send(childMsg{Index: i, Setup: &setupInfo{Base: c.base, InsnOffsets: c.img.InsnOffsets}})
+		}
+		cs[i] = c
+	}
+	if !catchFaults() {
+		return setupFail(out, 0, "sigaction failed")
+	}
+	if err := installSeccomp(); err != nil {
+		return setupFail(out, 0, "seccomp: %v", err)
+	}
+	for _, c := range cs {
+		if c.setupErr != "" {
+			c.send(childMsg{Index: c.index, Fault: &faultInfo{Kind: "compile", PC: -1, Msg: c.setupErr}})
+			continue
+		}
+		child = c
+		limitCPU(c.req.Limits.withDefaults().CPUTime)
+		c.send(childMsg{Index: c.index, Start: true})
+		testHook(c.req.TestHook)
+		c.send(childMsg{Index: c.index, Result: c.run()})
+	}
+	return 0
+}
+
+// prepare decodes, compiles and maps the request's program.
+func (c *childState) prepare() error {
+	req := c.req
 	slots, err := isa.UnmarshalSlots(req.Insns)
 	if err != nil {
-		return setupFail(out, "%v", err)
+		return err
 	}
 	prog, err := isa.Pair(slots)
 	if err != nil {
-		return setupFail(out, "%v", err)
+		return err
 	}
 	if !req.Verified {
 		if prog, err = jit.RuntimeFixups(prog); err != nil {
-			return setupFail(out, "%v", err)
+			return err
 		}
 	}
 	prog = jit.XlatedCalls(prog)
@@ -121,15 +174,13 @@ func childMain() int {
 		}
 	}
 	if err := c.makeMaps(req.Maps); err != nil {
-		return setupFail(out, "%v", err)
+		return err
 	}
-	c.mem = make([]byte, len(req.Mem))
-	copy(c.mem, req.Mem)
-	orig := append([]byte(nil), req.Mem...)
+	c.mem = append([]byte(nil), req.Mem...)
+	c.orig = append([]byte(nil), req.Mem...)
 
-	// Compile once to learn the size (sizes never depend on addresses),
-	// map, compile at the real address.
-	// The first compile only measures: any nearby addresses will do.
+	// Compile once to learn the size (sizes never depend on addresses:
+	// any nearby addresses will do), map, compile at the real address.
 	const scratch = 1 << 40
 	opt := jit.Options{
 		ImageAddr:     []uint64{scratch},
@@ -142,13 +193,13 @@ func childMain() int {
 	t0 := time.Now()
 	img, err := jit.Compile(prog, opt)
 	if err != nil {
-		return setupFail(out, "compile: %v", err)
+		return fmt.Errorf("compile: %w", err)
 	}
-	compileNs := time.Since(t0).Nanoseconds()
+	c.compileNs = time.Since(t0).Nanoseconds()
 	size := imageOffset + len(img.Code)
 	region, err := syscall.Mmap(-1, 0, (size+4095)&^4095, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_PRIVATE|syscall.MAP_ANON)
 	if err != nil {
-		return setupFail(out, "mmap: %v", err)
+		return fmt.Errorf("mmap: %w", err)
 	}
 	start := uint64(uintptr(unsafe.Pointer(&region[0])))
 	opt.ImageAddr = []uint64{start + imageOffset}
@@ -161,47 +212,42 @@ func childMain() int {
 		return start + thunkSize + trampolineSize*uint64(imm), nil
 	}
 	if img, err = jit.Compile(prog, opt); err != nil {
-		return setupFail(out, "compile: %v", err)
+		return fmt.Errorf("compile: %w", err)
 	}
-	c.img, c.base = img, start+imageOffset
+	c.prog, c.img, c.base = prog, img, start+imageOffset
 	writeTrampolines(region, start, helperDispatcher())
 	copy(region[imageOffset:], img.Code)
 	if err := syscall.Mprotect(region, syscall.PROT_READ|syscall.PROT_EXEC); err != nil {
-		return setupFail(out, "mprotect: %v", err)
+		return fmt.Errorf("mprotect: %w", err)
 	}
-	c.send(childMsg{Setup: &setupInfo{Base: c.base, InsnOffsets: img.InsnOffsets, CompileNs: compileNs}})
+	return nil
+}
 
-	n := max(req.Repeat, 1)
+// run executes the prepared program (Repeat times).
+func (c *childState) run() *Result {
+	n := max(c.req.Repeat, 1)
 	times := make([]uint64, n)
-	if !catchFaults() {
-		return setupFail(out, "sigaction failed")
-	}
-	if err := installSeccomp(); err != nil {
-		return setupFail(out, "seccomp: %v", err)
-	}
 	if len(c.mem) > 0 {
 		c.ctxAddr = uint64(uintptr(unsafe.Pointer(&c.mem[0])))
 	}
-	r0 := runCode(c.base+uint64(img.Funcs[0].Start), c.mem, orig, n, times)
-
-	res := &Result{R0: r0, Mem: c.mem, CompileNs: compileNs, CodeSize: len(img.Code)}
+	r0 := runCode(c.base+uint64(c.img.Funcs[0].Start), c.mem, c.orig, n, times)
+	res := &Result{R0: r0, Mem: c.mem, CodeSize: len(c.img.Code), CompileNs: c.compileNs}
 	for _, m := range c.maps {
 		res.Maps = append(res.Maps, maps.Dump(m))
 	}
 	for _, m := range c.st.Messages {
 		res.Output = append(res.Output, m.Text)
 	}
-	if req.Repeat > 0 {
+	if c.req.Repeat > 0 {
 		sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
 		res.MinNs = float64(times[0])
 		res.MedianNs = float64(times[len(times)/2])
 	}
-	c.send(childMsg{Result: res})
-	return 0
+	return res
 }
 
-func setupFail(out *os.File, format string, a ...any) int {
-	b, _ := json.Marshal(childMsg{Fault: &faultInfo{Kind: "compile", PC: -1, Msg: fmt.Sprintf(format, a...)}})
+func setupFail(out *os.File, index int, format string, a ...any) int {
+	b, _ := json.Marshal(childMsg{Index: index, Fault: &faultInfo{Kind: "compile", PC: -1, Msg: fmt.Sprintf(format, a...)}})
 	out.Write(append(b, '\n'))
 	return exitSetup
 }
@@ -342,19 +388,53 @@ func (c *childState) helper(id uint64, args [5]uint64, ret uint64) uint64 {
 }
 
 func (c *childState) helperFault(pc int, msg string) {
-	c.send(childMsg{Fault: &faultInfo{Kind: "helper", PC: pc, Msg: msg}})
+	c.send(childMsg{Index: c.index, Fault: &faultInfo{Kind: "helper", PC: pc, Msg: msg}})
 	os.Exit(exitHelper)
 }
 
-// setLimits applies the resource limits to the child itself.
+// setLimits applies the resource limits to the child itself (the CPU
+// limit per request: see limitCPU).
 func setLimits(l Limits) {
-	cpu := uint64((l.CPUTime + time.Second - 1) / time.Second)
 	set := func(res int, cur, max uint64) {
 		syscall.Setrlimit(res, &syscall.Rlimit{Cur: cur, Max: max})
 	}
-	set(syscall.RLIMIT_CPU, cpu, cpu+1)
 	set(syscall.RLIMIT_AS, uint64(l.Memory), uint64(l.Memory))
 	set(syscall.RLIMIT_CORE, 0, 0)
 	set(syscall.RLIMIT_FSIZE, 0, 0)
 	set(syscall.RLIMIT_NOFILE, 64, 64)
+}
+
+// limitCPU lets the next run use d of CPU time: the soft RLIMIT_CPU
+// (whole seconds; SIGXCPU when reached) goes to what the process used so
+// far plus d. The hard limit stays unlimited so that it can move.
+func limitCPU(d time.Duration) {
+	var ts syscall.Timespec
+	syscall.Syscall(syscall.SYS_CLOCK_GETTIME, 2 /* CLOCK_PROCESS_CPUTIME_ID */, uintptr(unsafe.Pointer(&ts)), 0)
+	used := time.Duration(ts.Nano())
+	secs := uint64((used + d + time.Second - 1) / time.Second)
+	syscall.Setrlimit(syscall.RLIMIT_CPU, &syscall.Rlimit{Cur: secs, Max: ^uint64(0)})
+}
+
+// testHook misbehaves on request (see Request.TestHook).
+func testHook(h string) {
+	switch h {
+	case "syscall":
+		syscall.Getuid() // not in the filter
+	case "alloc":
+		var keep [][]byte
+		for i := 0; i < 1<<12; i++ {
+			b := make([]byte, 64<<20)
+			for k := 0; k < len(b); k += 4096 {
+				b[k] = 1
+			}
+			keep = append(keep, b)
+		}
+		_ = keep
+	case "spin":
+		for x := 0; ; x++ {
+			if x < 0 {
+				return
+			}
+		}
+	}
 }

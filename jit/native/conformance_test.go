@@ -21,38 +21,56 @@ func TestConformance(t *testing.T) {
 	if len(files) == 0 {
 		t.Fatal("no conformance tests in testdata/conformance/tests")
 	}
-	passed := 0
+	type test struct {
+		name string
+		tc   *conformance.Test
+		msg  string // set when decided before running
+	}
+	var tests []*test
+	var reqs []*Request
+	var run []*test
 	for _, f := range files {
-		msg := runConformance(f)
-		if msg != "" {
-			t.Errorf("%s: %s", filepath.Base(f), msg)
+		tt := &test{name: filepath.Base(f)}
+		tests = append(tests, tt)
+		src, err := os.ReadFile(f)
+		if err != nil {
+			tt.msg = err.Error()
+			continue
+		}
+		tc, err := conformance.ParseData(string(src))
+		if err != nil {
+			if !strings.Contains(string(src), "-- error") {
+				tt.msg = err.Error()
+			}
+			continue
+		}
+		prog, err := tc.Program()
+		if err != nil {
+			if !tc.HasError {
+				tt.msg = err.Error()
+			}
+			continue
+		}
+		tt.tc = tc
+		reqs = append(reqs, &Request{Insns: prog.Encode(), Mem: tc.Mem})
+		run = append(run, tt)
+	}
+	res, errs := RunBatch(context.Background(), reqs)
+	for i, tt := range run {
+		tt.msg = check(tt.tc, res[i], errs[i])
+	}
+	passed := 0
+	for _, tt := range tests {
+		if tt.msg != "" {
+			t.Errorf("%s: %s", tt.name, tt.msg)
 			continue
 		}
 		passed++
 	}
-	t.Logf("%d passed, %d failed", passed, len(files)-passed)
+	t.Logf("%d passed, %d failed", passed, len(tests)-passed)
 }
 
-func runConformance(path string) string {
-	src, err := os.ReadFile(path)
-	if err != nil {
-		return err.Error()
-	}
-	tc, err := conformance.ParseData(string(src))
-	if err != nil {
-		if strings.Contains(string(src), "-- error") {
-			return ""
-		}
-		return err.Error()
-	}
-	prog, err := tc.Program()
-	if err != nil {
-		if tc.HasError {
-			return ""
-		}
-		return err.Error()
-	}
-	res, err := Run(context.Background(), &Request{Insns: prog.Encode(), Mem: tc.Mem})
+func check(tc *conformance.Test, res *Result, err error) string {
 	if err != nil {
 		if tc.HasError {
 			return ""

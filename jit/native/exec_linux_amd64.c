@@ -96,14 +96,15 @@ static void on_fault(int sig, siginfo_t *si, void *ucv) {
 }
 
 // bpfplay_catch_faults installs on_fault for the signals machine code
-// can raise: a bad access, division trap, invalid opcode, int3.
+// can raise (a bad access, division trap, invalid opcode, int3), for the
+// seccomp trap and for the CPU limit (SIGXCPU, which Go would ignore).
 int bpfplay_catch_faults(void) {
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_sigaction = on_fault;
 	sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
 	sigemptyset(&sa.sa_mask);
-	int sigs[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGSYS};
+	int sigs[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGSYS, SIGXCPU};
 	for (unsigned i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
 		if (sigaction(sigs[i], &sa, 0) != 0)
 			return -1;

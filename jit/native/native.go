@@ -53,6 +53,11 @@ type Request struct {
 	Repeat int `json:"repeat,omitempty"`
 	// Limits (defaults: DefaultLimits).
 	Limits Limits `json:"limits"`
+	// TestHook makes the child misbehave on purpose after its sandbox is
+	// in place, for the tests of the sandbox: "syscall" (a forbidden
+	// system call), "alloc" (allocate past the memory limit), "spin"
+	// (burn CPU in Go code).
+	TestHook string `json:"test_hook,omitempty"`
 }
 
 // Limits bound a child process.

@@ -10,7 +10,8 @@ import (
 // The seccomp filter of the runner, itself a classic BPF program. It
 // allows the system calls the Go runtime needs to keep running a
 // goroutine (memory, futexes, signals, clocks, thread creation), plus
-// write for the result. Everything else, and mapping or protecting
+// write for the result and prlimit64 on itself for the per-run CPU
+// limit. Everything else, and mapping or protecting
 // memory as executable, traps: the fault handler reports the system
 // call and the child exits. The program's machine code is already
 // mapped when the filter goes in.
@@ -33,6 +34,7 @@ const (
 	sysClone           = 56
 	sysExit            = 60
 	sysSigaltstack     = 131
+	sysPrlimit64       = 302
 	sysGettid          = 186
 	sysFutex           = 202
 	sysSchedGetaffin   = 204
@@ -138,6 +140,16 @@ func filterProgram() []sockFilter {
 		label int
 		jt    bool
 	}{len(p) - 1, -1, true})
+	// prlimit64: only on the process itself (pid 0).
+	ins(bpfJeqK, 0, 2, sysPrlimit64)
+	ins(bpfLdWAbs, 0, 0, offArg0)
+	ins(bpfJeqK, 0, 0, 0) // patched: jt -> allow, jf -> trap
+	fixups = append(fixups, struct {
+		at    int
+		label int
+		jt    bool
+	}{len(p) - 1, -1, true})
+	ins(bpfLdWAbs, 0, 0, offNr) // reload the number for the checks below
 	// clone3 cannot be inspected: fail it, the C library falls back to clone.
 	ins(bpfJeqK, 0, 1, sysClone3)
 	ins(bpfRetK, 0, 0, retErrno|enosys)
