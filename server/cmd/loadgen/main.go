@@ -16,8 +16,9 @@
 //
 // Without -url the server runs in this process on 127.0.0.1 with a bbolt
 // store in a temporary directory (fsync on), rate limits off, and for
-// -mode run a stand-in runner that holds each run for -runtime (the
-// native runner has not landed).
+// -mode run the JIT's native runner on the request's raw instructions
+// (-runner native, the default) or a stand-in that holds each run's slot
+// for -runtime (-runner sleep).
 package main
 
 import (
@@ -37,6 +38,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/bpfplay/bpfplay/core/load"
+	"github.com/bpfplay/bpfplay/jit/native"
 	"github.com/bpfplay/bpfplay/server"
 	"github.com/bpfplay/bpfplay/server/store/boltstore"
 )
@@ -54,6 +57,7 @@ type config struct {
 	slots   int
 	queue   int
 	jsonOut bool
+	runner  string
 	noSync  bool
 	warmup  time.Duration
 }
@@ -68,7 +72,8 @@ func main() {
 	flag.DurationVar(&cfg.d, "d", 5*time.Second, "duration of one measurement (bounded: at most 60s)")
 	flag.Int64Var(&cfg.n, "n", 0, "stop after this many requests (0: only -d)")
 	flag.IntVar(&cfg.ids, "ids", 1000, "stored states that get reads")
-	flag.DurationVar(&cfg.runtime, "runtime", 50*time.Millisecond, "in-process server: how long the stand-in runner holds a run")
+	flag.DurationVar(&cfg.runtime, "runtime", 50*time.Millisecond, "in-process server, -runner sleep: how long each run holds its slot")
+	flag.StringVar(&cfg.runner, "runner", "native", "in-process server: native (the JIT's sandboxed runner, one child process per run) or sleep (a stand-in holding the slot for -runtime)")
 	flag.IntVar(&cfg.slots, "slots", 2, "in-process server: native run slots")
 	flag.IntVar(&cfg.queue, "queue", 8, "in-process server: run queue length")
 	flag.BoolVar(&cfg.jsonOut, "json", false, "print results as JSON lines")
@@ -164,9 +169,20 @@ func startServer(cfg config) (string, func(), error) {
 	if err != nil {
 		return "", nil, err
 	}
+	var runner server.Runner = sleepRunner{cfg.runtime}
+	switch cfg.runner {
+	case "sleep":
+	case "native":
+		if err := native.Available(); err != nil {
+			return "", nil, fmt.Errorf("-runner native: %w (use -runner sleep)", err)
+		}
+		runner = nativeRunner{}
+	default:
+		return "", nil, fmt.Errorf("unknown -runner %q", cfg.runner)
+	}
 	srv, err := server.New(server.Config{
 		Store:  db,
-		Runner: sleepRunner{cfg.runtime},
+		Runner: runner,
 		Limits: server.Limits{NoRateLimit: true, RunSlots: cfg.slots, RunQueue: cfg.queue, RunQueueWait: 2 * time.Second},
 	})
 	if err != nil {
@@ -196,6 +212,24 @@ func (s sleepRunner) Run(ctx context.Context, _ json.RawMessage) (*server.RunRes
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
+}
+
+// nativeRunner runs source.insns natively through the JIT's sandboxed
+// runner (jit/native): a child process per run, as /api/run will once
+// core/load drives it.
+type nativeRunner struct{}
+
+func (nativeRunner) Run(ctx context.Context, raw json.RawMessage) (*server.RunResult, error) {
+	var req load.Request
+	if err := json.Unmarshal(raw, &req); err != nil {
+		return nil, err
+	}
+	t0 := time.Now()
+	res, err := native.Run(ctx, &native.Request{Insns: req.Source.Insns, Limits: native.Limits{WallTime: 5 * time.Second}})
+	if err != nil {
+		return nil, err
+	}
+	return &server.RunResult{Native: map[string]any{"r0": res.R0}, NativeNS: time.Since(t0).Nanoseconds()}, nil
 }
 
 type loader struct {
@@ -262,7 +296,7 @@ func (l *loader) request(mode string) (*http.Request, error) {
 		id := l.ids[int(l.seq.Add(1))%len(l.ids)]
 		return http.NewRequest("GET", l.base+"/api/share/"+id, nil)
 	case "run":
-		r, err := http.NewRequest("POST", l.base+"/api/run", strings.NewReader(`{"source":{"text":"r0 = 2\nexit"},"prog_type":"xdp","run":{"data":"00"}}`))
+		r, err := http.NewRequest("POST", l.base+"/api/run", strings.NewReader(`{"source":{"insns":"b700000002000000 9500000000000000"},"prog_type":"xdp","run":{"data":"00"}}`))
 		if err == nil {
 			r.Header.Set("Content-Type", "application/json")
 		}
