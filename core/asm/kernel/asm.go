@@ -62,6 +62,10 @@ func Assemble(src string) (*asm.Listing, error) {
 			}
 			want, _ = hex.DecodeString(strings.ReplaceAll(raw[loc[4]:loc[5]], " ", ""))
 			text, col0 = raw[loc[1]:], loc[1]+1
+			if strings.TrimSpace(text) == "<unknown>" {
+				b.Error(asm.Errorf(asm.Pos{Line: lineNo, Col: col0}, asm.ErrOperand, "llvm-objdump could not decode %x (for 32-bit atomics it needs --mattr=+alu32 or --mcpu=v3)", want))
+				continue
+			}
 			text = objdumpTarget.ReplaceAllString(text, "")
 		}
 		text = stripComment(text)

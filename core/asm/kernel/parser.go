@@ -185,13 +185,20 @@ func (p *parser) mem() (isa.Register, int16, *asm.Error) {
 // sizeCast reads "*(u32 *)" (or "(u32 *)" when star is false) and
 // returns the size and whether the type was signed (s8, s16, s32).
 func (p *parser) sizeCast(star bool) (isa.Size, bool, *asm.Error) {
+	s, signed, _, err := p.sizeCastTok(star)
+	return s, signed, err
+}
+
+// sizeCastTok is sizeCast that also returns the type's token, for errors
+// about it.
+func (p *parser) sizeCastTok(star bool) (isa.Size, bool, token, *asm.Error) {
 	if star {
 		if err := p.expect("*", "of a memory access such as *(u32 *)(r1 +0)"); err != nil {
-			return 0, false, err
+			return 0, false, token{}, err
 		}
 	}
 	if err := p.expect("(", "before the access type, as in (u32 *)"); err != nil {
-		return 0, false, err
+		return 0, false, token{}, err
 	}
 	t := p.next()
 	size, signed := isa.InvalidSize, false
@@ -212,15 +219,15 @@ func (p *parser) sizeCast(star bool) (isa.Size, bool, *asm.Error) {
 		size, signed = isa.Word, true
 	}
 	if size == isa.InvalidSize || t.kind != tIdent {
-		return 0, false, p.errf(t, asm.ErrOperand, "expected an access type u8, u16, u32, u64 (or s8, s16, s32 for a sign-extending load), found %s", t)
+		return 0, false, t, p.errf(t, asm.ErrOperand, "expected an access type u8, u16, u32, u64 (or s8, s16, s32 for a sign-extending load), found %s", t)
 	}
 	if err := p.expect("*", "after the access type, as in (u32 *)"); err != nil {
-		return 0, false, err
+		return 0, false, token{}, err
 	}
 	if err := p.expect(")", "after the access type, as in (u32 *)"); err != nil {
-		return 0, false, err
+		return 0, false, token{}, err
 	}
-	return size, signed, nil
+	return size, signed, t, nil
 }
 
 // target reads a jump target: "pc+3", "+3", "-0x2" or a label.

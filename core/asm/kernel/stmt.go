@@ -222,12 +222,12 @@ var atomicByOp = map[string]isa.AtomicOp{"+=": isa.AtomicAdd, "&=": isa.AtomicAn
 // lock reads "lock *(u64 *)(r1 +0) += r2".
 func (p *parser) lock() (*stmt, *asm.Error) {
 	p.next()
-	size, signed, err := p.sizeCast(true)
+	size, signed, typ, err := p.sizeCastTok(true)
 	if err != nil {
 		return nil, err
 	}
 	if signed || (size != isa.Word && size != isa.DWord) {
-		return nil, p.errf(p.peek(), asm.ErrOperand, "atomic operations are u32 or u64")
+		return nil, p.errf(typ, asm.ErrOperand, "atomic operations are u32 or u64, not %s", typ.text)
 	}
 	dst, off, err := p.mem()
 	if err != nil {
@@ -248,12 +248,12 @@ func (p *parser) lock() (*stmt, *asm.Error) {
 
 // store reads "*(u32 *)(r1 +0) = r2" or "... = 42".
 func (p *parser) store() (*stmt, *asm.Error) {
-	size, signed, err := p.sizeCast(true)
+	size, signed, typ, err := p.sizeCastTok(true)
 	if err != nil {
 		return nil, err
 	}
 	if signed {
-		return nil, p.errf(p.peek(), asm.ErrOperand, "a store's type is u8, u16, u32 or u64")
+		return nil, p.errf(typ, asm.ErrOperand, "a store's type is u8, u16, u32 or u64, not %s", typ.text)
 	}
 	dst, off, err := p.mem()
 	if err != nil {
