@@ -53,7 +53,9 @@ Requests are logged to stderr, one JSON line each. See docs/server.md.`,
 				default:
 					return usageError(e, "serve", "--log must be json or text, not %q", *logFormat)
 				}
-				return serve(e, serveOptions{
+				ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+				defer stop()
+				return serve(ctx, e, serveOptions{
 					addr: *addr, data: *data, noNative: *noNative, noCompile: *noCompile,
 					trustProxy: *trustProxy, noRateLimit: *noRateLimit, log: slog.New(h),
 				})
@@ -79,7 +81,9 @@ func defaultDataDir() string {
 	return "bpfplay-data"
 }
 
-func serve(e *env, o serveOptions) int {
+// serve runs the server until ctx ends (SIGINT or SIGTERM in the CLI),
+// then shuts down gracefully.
+func serve(ctx context.Context, e *env, o serveOptions) int {
 	cfg := server.Config{
 		Site:       web.Site(),
 		SiteHint:   web.BuildHint,
@@ -138,8 +142,6 @@ func serve(e *env, o serveOptions) int {
 		fmt.Fprintf(e.stderr, "  note: %s\n", web.BuildHint)
 	}
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {
