@@ -39,6 +39,7 @@ func testSite() fstest.MapFS {
 		"assets/big-IJKL9012.js":    {Data: []byte(big)},
 		"sizes.json":                {Data: []byte(`{}`)},
 		".keep":                     {Data: nil},
+		"_headers":                  {Data: []byte("/assets/*\n  Cache-Control: immutable\n")},
 	}
 }
 
@@ -172,6 +173,7 @@ func TestStatic(t *testing.T) {
 		{name: "embed.js for other origins", path: "/embed.js", status: 200,
 			headers: map[string]string{"Access-Control-Allow-Origin": "*", "Cache-Control": "no-cache"}},
 		{name: "dot files are not served", path: "/.keep", status: 404},
+		{name: "the Workers header rules are not served", path: "/_headers", status: 404},
 		{name: "variants are not files", path: "/assets/app-ABCD1234.js.br", status: 404},
 		{name: "unknown file", path: "/nope.js", status: 404, body2: []string{"Open the playground"}, headers: map[string]string{"Content-Type": "text/html; charset=utf-8"}},
 		{name: "dot-dot is cleaned by a redirect", path: "/assets/../../../etc/passwd", status: 307, headers: map[string]string{"Location": "/etc/passwd"}},

@@ -88,8 +88,8 @@ func loadSite(fsys fs.FS, hint string) (*site, error) {
 		if d.IsDir() {
 			return nil
 		}
-		if strings.HasPrefix(path.Base(p), ".") {
-			return nil // .keep and friends
+		if base := path.Base(p); strings.HasPrefix(base, ".") || base == "_headers" || base == "_redirects" {
+			return nil // .keep, .assetsignore, and the Workers asset service's rule files
 		}
 		names[p] = true
 		return nil
