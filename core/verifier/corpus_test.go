@@ -1,0 +1,196 @@
+package verifier
+
+import (
+	"fmt"
+	"os"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/bpfplay/bpfplay/core/record"
+)
+
+// corpusPath is Linux 6.1's test_verifier cases with the kernel's answers.
+const corpusPath = "../../testdata/corpus/verifier-dev.jsonl.gz"
+
+// Floors the corpus figures must not fall below (percent, rounded down).
+// Raise them as the verifier improves; the targets are in docs/verifier.md.
+const (
+	floorVerdict   = 98
+	floorErrorLine = 98
+	floorInsns     = 95
+	floorUnpriv    = 98
+)
+
+var (
+	reAddr = regexp.MustCompile(`0x[0-9a-f]{16}`)
+	reTime = regexp.MustCompile(`verification time \d+ usec`)
+)
+
+// normLog hides what differs between two loads of one program: kernel
+// addresses and the verification time.
+func normLog(s string) string {
+	s = reAddr.ReplaceAllString(s, "0xADDR")
+	return reTime.ReplaceAllString(s, "verification time N usec")
+}
+
+// kernelErrorLine is the last log line before the statistics.
+func kernelErrorLine(log string) string { return errorLine(log) }
+
+// firstDiff returns the first line where two logs differ.
+func firstDiff(want, got string) (int, string, string) {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	for i := 0; i < len(w) || i < len(g); i++ {
+		var a, b string
+		if i < len(w) {
+			a = w[i]
+		}
+		if i < len(g) {
+			b = g[i]
+		}
+		if a != b {
+			return i + 1, a, b
+		}
+	}
+	return 0, "", ""
+}
+
+type corpusFigures struct {
+	records, verdict      int
+	bothReject, errLine   int
+	bothAccept, insns     int
+	logs, logEqual        int
+	unprivRecords, unpriv int
+	disagree              map[string][]string
+}
+
+func (f *corpusFigures) add(cat, name string) {
+	if f.disagree == nil {
+		f.disagree = map[string][]string{}
+	}
+	f.disagree[cat] = append(f.disagree[cat], name)
+}
+
+func pct(a, b int) int {
+	if b == 0 {
+		return 100
+	}
+	return a * 100 / b
+}
+
+// runCorpus verifies every record of the corpus and compares with the
+// kernel's answers.
+func runCorpus(t testing.TB, verbose bool) *corpusFigures {
+	r, err := record.Open(corpusPath)
+	if err != nil {
+		t.Fatalf("open corpus: %v (the corpus is part of the repository: testdata/corpus)", err)
+	}
+	defer r.Close()
+	f := &corpusFigures{}
+	for {
+		in, err := r.Next()
+		if err != nil {
+			break
+		}
+		if in.Kernel == nil {
+			continue
+		}
+		k := in.Kernel
+		slots, opts, err := FromRecord(in, false)
+		if err != nil {
+			t.Errorf("%s: %v", in.Name, err)
+			continue
+		}
+		res := VerifySlots(slots, opts)
+		f.records++
+		if res.Accepted == k.OK {
+			f.verdict++
+		} else if k.OK {
+			f.add("kernel accepts, bpfplay rejects: "+normCat(res.ErrorLine), in.Name)
+		} else {
+			f.add("kernel rejects, bpfplay accepts: "+normCat(kernelErrorLine(k.Log)), in.Name)
+		}
+		switch {
+		case !k.OK && !res.Accepted:
+			f.bothReject++
+			want := kernelErrorLine(k.Log)
+			if strings.Contains(res.Log, want) {
+				f.errLine++
+			} else {
+				f.add("error line: want "+normCat(want)+" got "+normCat(res.ErrorLine), in.Name)
+			}
+		case k.OK && res.Accepted:
+			f.bothAccept++
+			if res.Stats.InsnsProcessed == k.InsnsProcessed {
+				f.insns++
+			} else {
+				f.add("insns_processed differs", fmt.Sprintf("%s (kernel %d, bpfplay %d)", in.Name, k.InsnsProcessed, res.Stats.InsnsProcessed))
+			}
+		}
+		if k.Log != "" && len(k.Log) < 64<<10 {
+			f.logs++
+			want, got := normLog(k.Log), normLog(res.Log)
+			if want == got {
+				f.logEqual++
+			} else if verbose {
+				line, w, g := firstDiff(want, got)
+				t.Logf("LOG %s: line %d\n  kernel:  %q\n  bpfplay: %q", in.Name, line, w, g)
+			}
+		}
+		if in.Unpriv && k.Unpriv != nil {
+			slots, opts, _ := FromRecord(in, true)
+			ures := VerifySlots(slots, opts)
+			f.unprivRecords++
+			if ures.Accepted == k.Unpriv.OK {
+				f.unpriv++
+			} else {
+				f.add(fmt.Sprintf("unpriv verdict (kernel ok=%v)", k.Unpriv.OK), in.Name)
+			}
+		}
+	}
+	return f
+}
+
+var reNum = regexp.MustCompile(`-?\d+`)
+
+// normCat turns a message into a category (numbers hidden).
+func normCat(s string) string { return reNum.ReplaceAllString(s, "N") }
+
+// TestCorpus runs Linux 6.1's test_verifier corpus and reports the
+// agreement figures; they must stay above the floors. Set
+// BPFPLAY_CORPUS_VERBOSE=1 to see every disagreement and the first
+// differing log line of each record.
+func TestCorpus(t *testing.T) {
+	verbose := os.Getenv("BPFPLAY_CORPUS_VERBOSE") != ""
+	f := runCorpus(t, verbose)
+	t.Logf("verdict %d/%d (%d%%), error line %d/%d (%d%%), insns_processed %d/%d (%d%%), whole log %d/%d, unpriv verdict %d/%d (%d%%)",
+		f.verdict, f.records, pct(f.verdict, f.records), f.errLine, f.bothReject, pct(f.errLine, f.bothReject),
+		f.insns, f.bothAccept, pct(f.insns, f.bothAccept), f.logEqual, f.logs, f.unpriv, f.unprivRecords, pct(f.unpriv, f.unprivRecords))
+	cats := make([]string, 0, len(f.disagree))
+	for c := range f.disagree {
+		cats = append(cats, c)
+	}
+	sort.Slice(cats, func(i, j int) bool { return len(f.disagree[cats[i]]) > len(f.disagree[cats[j]]) })
+	for i, c := range cats {
+		if i >= 25 && !verbose {
+			t.Logf("... %d more categories", len(cats)-i)
+			break
+		}
+		names := f.disagree[c]
+		ex := names[0]
+		if verbose {
+			ex = strings.Join(names, "; ")
+		}
+		t.Logf("%4d  %s  [%s]", len(names), c, ex)
+	}
+	check := func(what string, got, floor int) {
+		if got < floor {
+			t.Errorf("%s agreement %d%% fell below the floor %d%%", what, got, floor)
+		}
+	}
+	check("verdict", pct(f.verdict, f.records), floorVerdict)
+	check("error line", pct(f.errLine, f.bothReject), floorErrorLine)
+	check("insns_processed", pct(f.insns, f.bothAccept), floorInsns)
+	check("unpriv verdict", pct(f.unpriv, f.unprivRecords), floorUnpriv)
+}

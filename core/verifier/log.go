@@ -1,0 +1,92 @@
+package verifier
+
+import (
+	"fmt"
+	"strconv"
+)
+
+// Log levels (BPF_LOG_*).
+const (
+	logLevel1    = 1
+	logLevel2    = 2
+	logLevelStat = 4
+)
+
+// vlog is the verifier log buffer with the kernel's semantics: text is
+// appended at len; a reset moves len back without erasing what lies
+// beyond, so a later write that stops short of the old end leaves the
+// old bytes visible once len moves forward again. Linux's level-1 log
+// (only the failing path) is built with such resets, and its odd lines
+// ("goto pc+1 5: R0_w=...") come from them, so bpfplay keeps the bytes.
+type vlog struct {
+	level int
+	buf   []byte // bytes ever written; len(buf) >= n
+	n     int    // len_used
+	total int    // buffer size the user gave (0: unlimited)
+}
+
+func (l *vlog) enabled() bool { return l.level != 0 }
+
+// full reports that the user's buffer is exhausted (bpf_verifier_log_full).
+func (l *vlog) full() bool { return l.total > 0 && l.n >= l.total-1 }
+
+func (l *vlog) write(s string) {
+	if l.level == 0 {
+		return
+	}
+	if l.total > 0 {
+		room := l.total - l.n - 1
+		if room <= 0 {
+			return
+		}
+		if len(s) > room {
+			s = s[:room]
+		}
+	}
+	end := l.n + len(s)
+	if end > len(l.buf) {
+		if l.n < len(l.buf) {
+			copy(l.buf[l.n:], s[:len(l.buf)-l.n])
+			l.buf = append(l.buf, s[len(l.buf)-l.n:]...)
+		} else {
+			l.buf = append(l.buf, s...)
+		}
+	} else {
+		copy(l.buf[l.n:end], s)
+	}
+	l.n = end
+}
+
+func (l *vlog) printf(format string, a ...any) {
+	if l.level == 0 {
+		return
+	}
+	l.write(fmt.Sprintf(format, a...))
+}
+
+// reset is bpf_vlog_reset: truncate the visible log to pos.
+func (l *vlog) reset(pos int) {
+	if l.level == 0 {
+		return
+	}
+	l.n = pos
+}
+
+func (l *vlog) String() string { return string(l.buf[:l.n]) }
+
+// verbose writes to the log when any level is on.
+func (v *verifier) verbose(format string, a ...any) {
+	if v.log.level == 0 {
+		return
+	}
+	v.log.printf(format, a...)
+}
+
+// sbuf builds a log line piece by piece without fmt in the hot path.
+type sbuf []byte
+
+func (b *sbuf) s(x string)   { *b = append(*b, x...) }
+func (b *sbuf) c(x byte)     { *b = append(*b, x) }
+func (b *sbuf) d(x int64)    { *b = strconv.AppendInt(*b, x, 10) }
+func (b *sbuf) u(x uint64)   { *b = strconv.AppendUint(*b, x, 10) }
+func (b *sbuf) hex(x uint64) { *b = strconv.AppendUint(*b, x, 16) }

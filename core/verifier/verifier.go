@@ -1,0 +1,478 @@
+package verifier
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/bpfplay/bpfplay/core/isa"
+)
+
+// Limits of Linux 6.1.
+const (
+	complexityLimitInsns  = 1000000
+	complexityLimitStates = 64
+	complexityLimitJmpSeq = 8192
+	maxUnprivInsns        = 4096 // BPF_MAXINSNS
+	maxSubprogs           = 256
+	maxTailCallCnt        = 33
+)
+
+// Program flags.
+const (
+	fStrictAlignment = 1
+	fAnyAlignment    = 2
+	fTestRndHi32     = 4
+	fTestStateFreq   = 8
+	fSleepable       = 16
+	fXDPHasFrags     = 32
+)
+
+// mapInfo is a map as the verifier knows it (struct bpf_map).
+type mapInfo struct {
+	Map
+	typ   mapType
+	inner *mapInfo // inner_map_meta
+	index int      // position in the program's used maps
+	// frozen/rdonly follow from the flags
+}
+
+func (m *mapInfo) rdonlyProg() bool { return m.Flags&bpfFRdonlyProg != 0 }
+func (m *mapInfo) wronlyProg() bool { return m.Flags&bpfFWronlyProg != 0 }
+func (m *mapInfo) frozen() bool     { return m.Frozen }
+
+// Map flags the verifier looks at.
+const (
+	bpfFNoPrealloc = 1
+	bpfFRdonly     = 1 << 3
+	bpfFWronly     = 1 << 4
+	bpfFRdonlyProg = 1 << 7
+	bpfFWronlyProg = 1 << 8
+)
+
+// insnAux is struct bpf_insn_aux_data: what the verifier learns about
+// one instruction, for later passes and rewrites.
+type insnAux struct {
+	ptrType            regType // pointer type a load/store used (convert_ctx_accesses)
+	mapPtrState        uintptr // map used by a map helper call; poison bit 1, unpriv bit 2
+	mapPtr             *mapInfo
+	mapPoison          bool
+	mapUnpriv          bool
+	mapKeyState        uint64 // constant key of the call (bpf_map_key_state)
+	mapKeyPoison       bool
+	mapKeySeen         bool
+	mapIndex           int // for ld_imm64 of a map
+	mapOff             uint32
+	ctxFieldSize       int
+	seen               int
+	zextDst            bool
+	storeSaniImm       bool
+	aluState           uint8
+	aluLimit           uint32
+	sanitizeStackSpill bool
+	nospec             bool
+	nospecResult       bool
+	prunePoint         bool
+	jmpPoint           bool
+	forceCheckpoint    bool
+	origIdx            int
+	callImm            int32
+	btfVarAlloc        bool
+	fixupLoopInline    bool
+	loopInline         loopInlineState
+	needCallbackTnum   bool
+	kptrStruct         bool
+	// skipped for dead-code sanitising
+	liveRegsBeforeCall uint16
+}
+
+type loopInlineState struct {
+	initialized       bool
+	fitForInline      bool
+	callbackSubprogno int
+}
+
+// subprogInfo is struct bpf_subprog_info.
+type subprogInfo struct {
+	start             int
+	linfoIdx          int
+	stackDepth        int
+	hasTailCall       bool
+	tailCallReachable bool
+	hasLdAbs          bool
+	isAsyncCb         bool
+}
+
+// stackElem is a pushed branch still to explore.
+type stackElem struct {
+	st          vstate
+	insnIdx     int
+	prevInsnIdx int
+	next        *stackElem
+	logPos      int
+	pathLen     int
+}
+
+// verifier is struct bpf_verifier_env plus the program being checked.
+type verifier struct {
+	opts       *Options
+	insns      []insn
+	aux        []insnAux
+	maps       []*mapInfo // used maps, in order of first use
+	allMaps    []*mapInfo // by position in Options.Maps
+	progType   progType
+	attachType attachType
+	ops        *progOps
+
+	log vlog
+
+	bpfCapable          bool
+	allowPtrLeaks       bool
+	allowUninitStack    bool
+	allowPtrToMapAccess bool
+	bypassSpecV1        bool
+	bypassSpecV4        bool
+	strictAlignment     bool
+	testStateFreq       bool
+	testRndHi32         bool
+	seenDirectWrite     bool
+	sleepable           bool
+
+	subprogs []subprogInfo
+
+	curState  *vstate
+	head      *stackElem
+	stackSize int
+	explored  []*stateList
+	freeList  *stateList
+
+	idGen       uint32
+	insnIdx     int
+	prevInsnIdx int
+	passCnt     int
+
+	insnProcessed       int
+	prevInsnProcessed   int
+	jmpsProcessed       int
+	prevJmpsProcessed   int
+	totalStates         int
+	peakStates          int
+	maxStatesPerInsn    int
+	longestMarkReadWalk int
+
+	scratchedRegs    uint32
+	scratchedStack   uint64
+	prevLogLen       int
+	prevInsnPrintLen int
+
+	// checks done once per program
+	maxCtxOffset     int
+	hasLdAbs         bool
+	usesTailCall     bool
+	callsBpfLoop     bool
+	exploreAluLimits bool
+
+	idScratch                 idMap
+	enforceExpectedAttachType bool
+
+	// results
+	errPC   int
+	states  [][]State
+	path    []int // instructions of the path being explored
+	nStates int
+	start   time.Time
+	kernel  *KernelAddrs
+
+	// rewriting
+	xlated []insn
+}
+
+// verr is an error that stops verification: its text has been logged
+// already and errno is what bpf() returns.
+type verr struct{ errno int }
+
+func (e *verr) Error() string { return fmt.Sprintf("errno %d", e.errno) }
+
+func errno(n int) error { return &verr{n} }
+
+var (
+	errEACCES   = &verr{EACCES}
+	errEINVAL   = &verr{EINVAL}
+	errEFAULT   = &verr{EFAULT}
+	errE2BIG    = &verr{E2BIG}
+	errENOTSUPP = &verr{ENOTSUPP}
+	errEPERM    = &verr{EPERM}
+	errENOENT   = &verr{ENOENT}
+	errENOMEM   = &verr{ENOMEM}
+	errEBUSY    = &verr{EBUSY}
+	errENOSPC   = &verr{ENOSPC}
+)
+
+func errnoOf(err error) int {
+	if e, ok := err.(*verr); ok {
+		return e.errno
+	}
+	return EFAULT
+}
+
+func newVerifier(prog []isa.Slot, opts *Options) *verifier {
+	v := &verifier{opts: opts, errPC: -1}
+	v.insns = make([]insn, len(prog))
+	for i, s := range prog {
+		v.insns[i] = fromSlot(s)
+	}
+	v.aux = make([]insnAux, len(prog))
+	for i := range v.aux {
+		v.aux[i].origIdx = i
+	}
+	v.log.level = opts.LogLevel
+	if v.log.level != 0 {
+		v.log.level |= logLevelStat
+	} else {
+		v.log.level = logLevelStat
+	}
+	v.log.total = opts.LogSize
+	if v.log.total == 0 {
+		v.log.total = 16 << 20
+	}
+	v.kernel = opts.Kernel
+	return v
+}
+
+// run is bpf_prog_load's checks followed by bpf_check.
+func (v *verifier) run() *Result {
+	v.start = time.Now()
+	res := &Result{ErrorPC: -1}
+	if errn := v.progLoadChecks(); errn != 0 {
+		res.Errno = errn
+		return res
+	}
+	err := v.check()
+	res.Log = v.log.String()
+	res.Stats = Stats{
+		InsnsProcessed:       v.insnProcessed,
+		MaxStatesPerInsn:     v.maxStatesPerInsn,
+		TotalStates:          v.totalStates,
+		PeakStates:           v.peakStates,
+		MarkRead:             v.longestMarkReadWalk,
+		VerificationTimeUsec: time.Since(v.start).Microseconds(),
+	}
+	for _, sp := range v.subprogs {
+		res.StackDepth = append(res.StackDepth, sp.stackDepth)
+	}
+	res.States = v.states
+	if err != nil {
+		res.Errno = errnoOf(err)
+		res.ErrorPC = v.errPC
+		res.ErrorLine = errorLine(res.Log)
+		res.Path = v.rejectionPath()
+		return res
+	}
+	res.Accepted = true
+	res.Xlated = make([]isa.Slot, len(v.xlated))
+	for i, in := range v.xlated {
+		res.Xlated[i] = in.slot()
+	}
+	return res
+}
+
+// errorLine is the last log line before the statistics.
+func errorLine(log string) string {
+	lines := strings.Split(strings.TrimRight(log, "\n"), "\n")
+	for i := len(lines) - 1; i >= 0; i-- {
+		l := lines[i]
+		if strings.HasPrefix(l, "verification time") || strings.HasPrefix(l, "stack depth") || strings.HasPrefix(l, "processed ") {
+			continue
+		}
+		return l
+	}
+	return ""
+}
+
+// progLoadChecks are the checks bpf_prog_load does before the verifier
+// runs; they fail without a log.
+func (v *verifier) progLoadChecks() int {
+	o := v.opts
+	priv := !o.Unpriv
+	pt, ok := progTypeByName(o.ProgType)
+	if !ok {
+		return EINVAL
+	}
+	v.progType = pt
+	if o.ProgFlags&^(fStrictAlignment|fAnyAlignment|fTestStateFreq|fSleepable|fTestRndHi32|fXDPHasFrags) != 0 {
+		return EINVAL
+	}
+	n := len(v.insns)
+	if n == 0 || (priv && n > complexityLimitInsns) || (!priv && n > maxUnprivInsns) {
+		return E2BIG
+	}
+	if pt != progSocketFilter && pt != progCgroupSkb && !priv {
+		return EPERM
+	}
+	if o.AttachType != "" {
+		at, ok := attachTypeByName(o.AttachType)
+		if !ok {
+			return EINVAL
+		}
+		v.attachType = at
+	}
+	if pt == progCgroupSock && o.AttachType == "" {
+		v.attachType = attachCgroupInetSockCreate
+	}
+	if !checkAttach(pt, v.attachType) {
+		return EINVAL
+	}
+	v.ops = opsFor(pt)
+	if v.ops == nil {
+		return EINVAL
+	}
+	v.sleepable = o.ProgFlags&fSleepable != 0
+	return 0
+}
+
+func progTypeByName(name string) (progType, bool) {
+	for i, n := range progTypeNames {
+		if n == name && i != 0 {
+			return progType(i), true
+		}
+	}
+	return 0, false
+}
+
+func attachTypeByName(name string) (attachType, bool) {
+	for i, n := range attachTypeNames {
+		if n == name {
+			return attachType(i), true
+		}
+	}
+	return 0, false
+}
+
+// checkAttach is bpf_prog_load_check_attach for programs without BTF.
+func checkAttach(pt progType, at attachType) bool {
+	switch pt {
+	case progCgroupSock:
+		switch at {
+		case attachCgroupInetSockCreate, attachCgroupInetSockRelease, attachCgroupInet4PostBind, attachCgroupInet6PostBind:
+			return true
+		}
+		return false
+	case progCgroupSockAddr:
+		switch at {
+		case attachCgroupInet4Bind, attachCgroupInet6Bind, attachCgroupInet4Connect, attachCgroupInet6Connect,
+			attachCgroupInet4Getpeername, attachCgroupInet6Getpeername, attachCgroupInet4Getsockname,
+			attachCgroupInet6Getsockname, attachCgroupUDP4Sendmsg, attachCgroupUDP6Sendmsg,
+			attachCgroupUDP4Recvmsg, attachCgroupUDP6Recvmsg:
+			return true
+		}
+		return false
+	case progCgroupSkb:
+		return at == attachCgroupInetIngress || at == attachCgroupInetEgress
+	case progCgroupSockopt:
+		return at == attachCgroupSetsockopt || at == attachCgroupGetsockopt
+	case progSkLookup:
+		return at == attachSkLookup
+	case progSkReuseport:
+		return at == attachSkReuseportSelect || at == attachSkReuseportSelectOrMigr
+	case progSyscall, progExt:
+		return at == 0
+	}
+	return true
+}
+
+// check is bpf_check.
+func (v *verifier) check() error {
+	priv := !v.opts.Unpriv
+	v.strictAlignment = v.opts.ProgFlags&fStrictAlignment != 0
+	if v.opts.ProgFlags&fAnyAlignment != 0 {
+		v.strictAlignment = false
+	}
+	v.allowPtrLeaks = priv
+	v.allowUninitStack = priv
+	v.allowPtrToMapAccess = priv
+	v.bypassSpecV1 = priv
+	v.bypassSpecV4 = priv
+	v.bpfCapable = priv
+	if priv {
+		v.testStateFreq = v.opts.ProgFlags&fTestStateFreq != 0
+	}
+	v.testRndHi32 = v.opts.ProgFlags&fTestRndHi32 != 0
+
+	err := v.prepareMaps()
+	if err == nil {
+		err = v.addSubprogs()
+	}
+	if err == nil {
+		err = v.checkSubprogs()
+	}
+	if err == nil {
+		err = v.checkAttachBTFID()
+	}
+	if err == nil {
+		err = v.resolvePseudoLdimm64()
+	}
+	if err == nil {
+		err = v.checkCFG()
+	}
+	if err == nil {
+		err = v.doCheckMain()
+	}
+	if err != nil && v.errPC < 0 {
+		v.errPC = v.insnIdx
+	}
+	if err == nil {
+		err = v.checkMaxStackDepth()
+	}
+	if err == nil {
+		err = v.rewrite(priv)
+	}
+	v.printStats()
+	if v.log.full() {
+		err = errENOSPC
+	}
+	return err
+}
+
+func (v *verifier) printStats() {
+	if v.log.level&logLevelStat != 0 {
+		us := time.Since(v.start).Microseconds()
+		v.verbose("verification time %d usec\n", us)
+		var b strings.Builder
+		b.WriteString("stack depth ")
+		for i, sp := range v.subprogs {
+			fmt.Fprintf(&b, "%d", sp.stackDepth)
+			if i+1 < len(v.subprogs) {
+				b.WriteByte('+')
+			}
+		}
+		b.WriteByte('\n')
+		v.verbose("%s", b.String())
+	}
+	v.verbose("processed %d insns (limit %d) max_states_per_insn %d total_states %d peak_states %d mark_read %d\n",
+		v.insnProcessed, complexityLimitInsns, v.maxStatesPerInsn, v.totalStates, v.peakStates, v.longestMarkReadWalk)
+}
+
+// checkAttachBTFID handles the program types that need BTF to attach;
+// bpfplay has no BTF, so they fail as the kernel fails without it.
+func (v *verifier) checkAttachBTFID() error {
+	if v.progType == progSyscall {
+		if v.sleepable {
+			return nil
+		}
+		v.verbose("Syscall programs can only be sleepable\n")
+		return errEINVAL
+	}
+	if v.sleepable && v.progType != progTracing && v.progType != progLSM && v.progType != progKprobe {
+		v.verbose("Only fentry/fexit/fmod_ret, lsm, and kprobe/uprobe programs can be sleepable\n")
+		return errEINVAL
+	}
+	if v.progType == progStructOps {
+		v.verbose("attach_btf_id %d is not a supported struct\n", 0)
+		return errENOTSUPP
+	}
+	if v.progType != progTracing && v.progType != progLSM && v.progType != progExt {
+		return nil
+	}
+	v.verbose("Tracing programs must provide btf_id\n")
+	return errEINVAL
+}
