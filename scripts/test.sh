@@ -71,6 +71,22 @@ fi
 # that e2e tests load). One block per owner; call `fail "what"` on error.
 # ---------------------------------------------------------------------
 
+# server: clang (+ libbpf headers) for server/clang's compile tests, and
+# the share worker end to end under workerd (worker/test.sh installs its
+# npm packages, builds the Go worker for js/wasm, runs wrangler dev on
+# 127.0.0.1 and prints "N passed, M failed").
+if ! command -v clang >/dev/null 2>&1 || [ ! -f /usr/include/bpf/bpf_helpers.h ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    step "install clang and libbpf-dev (server/clang tests)"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clang libbpf-dev >/dev/null) \
+      || fail "apt-get install clang libbpf-dev"
+  else
+    echo "test.sh: clang or libbpf-dev missing; server/clang's tests will fail: apt-get install -y clang libbpf-dev" >&2
+  fi
+fi
+step "worker/test.sh (the share worker under workerd)"
+./worker/test.sh || fail "worker/test.sh"
+
 # --- end of pre-test hook ----------------------------------------------
 
 step "go test ./..."
