@@ -4,9 +4,11 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/bpfplay/bpfplay/core/asm/conformance"
 )
@@ -95,6 +97,46 @@ func BenchmarkPrograms(b *testing.B) {
 				}
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(int64(b.N)*bp.insns), "ns/insn")
+		})
+	}
+}
+
+// BenchmarkProgramsInterp is BenchmarkPrograms with the js/wasm
+// compiled path turned off (the same as BenchmarkPrograms natively).
+func BenchmarkProgramsInterp(b *testing.B) {
+	accelDisabled = true
+	defer func() { accelDisabled = false }()
+	BenchmarkPrograms(b)
+}
+
+// BenchmarkMedian measures like `bpfplay bench`: per program one warm-up
+// run, then 11 timed runs; it reports the median ns per executed
+// instruction (wall time, as Go's js/wasm has no thread clock). Run it
+// with -benchtime 1x.
+func BenchmarkMedian(b *testing.B) {
+	progs := loadBench(b)
+	for _, bp := range progs {
+		b.Run(bp.name, func(b *testing.B) {
+			var med float64
+			for b.Loop() {
+				mem := make([]byte, len(bp.mem))
+				var s []float64
+				for i := 0; i < 12; i++ {
+					copy(mem, bp.mem)
+					t0 := time.Now()
+					r := bp.prog.Run(&Env{Mem: mem, Budget: -1})
+					d := time.Since(t0)
+					if r.R0 != bp.want {
+						b.Fatalf("r0 %#x", r.R0)
+					}
+					if i > 0 {
+						s = append(s, float64(d.Nanoseconds())/float64(r.Insns))
+					}
+				}
+				sort.Float64s(s)
+				med = s[len(s)/2]
+			}
+			b.ReportMetric(med, "ns/insn")
 		})
 	}
 }

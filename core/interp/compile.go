@@ -28,6 +28,7 @@ type Program struct {
 	// Maps is the program's map table: ld_imm64 map references index it.
 	Maps     []maps.Map
 	mapNames []string
+	accel    accelState // js/wasm: the program compiled to WebAssembly
 }
 
 // Options tell Compile how to resolve references out of the program.

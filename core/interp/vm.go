@@ -116,6 +116,9 @@ func (p *Program) Run(env *Env) *Result {
 	if env == nil {
 		env = &Env{}
 	}
+	if r, ok := p.runAccel(env); ok {
+		return r
+	}
 	v := &vm{env: env}
 	v.sp.byPtr = map[*byte]uint64{}
 	v.sp.byMap = map[maps.Map]uint64{}
