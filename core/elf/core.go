@@ -95,8 +95,8 @@ const coreBadRelocation = 0xbad2310
 // applyFixup patches ins as cilium/ebpf's COREFixup.Apply does. That
 // method refuses to run on a non-Linux GOOS (the browser), so the
 // fix-up's values are read here; they are unexported fields of the
-// pinned cilium/ebpf version, and TestCOREFixupFields fails loudly if
-// an upgrade renames them.
+// pinned cilium/ebpf version, and TestCORE fails (every relocation
+// errors) if an upgrade renames them.
 func applyFixup(f btf.COREFixup, ins *asm.Instruction) error {
 	v := reflect.ValueOf(f)
 	poisonF, targetF, localF, skipF := v.FieldByName("poison"), v.FieldByName("target"), v.FieldByName("local"), v.FieldByName("skipLocalValidation")

@@ -2,6 +2,7 @@ package elf
 
 import (
 	"bytes"
+	debugelf "debug/elf"
 	"encoding/binary"
 	"fmt"
 	"sort"
@@ -135,6 +136,9 @@ func OpenWithOptions(b []byte, opts *Options) (obj *Object, err error) {
 	if len(b) < 4 || string(b[:4]) != "\x7fELF" {
 		return nil, &Error{Msg: "not an ELF object (no \\x7fELF magic)"}
 	}
+	if err := precheck(b); err != nil {
+		return nil, err
+	}
 	spec, err := ebpf.LoadCollectionSpecFromReader(bytes.NewReader(b))
 	if err != nil {
 		return nil, &Error{Msg: strings.TrimPrefix(err.Error(), "load collection spec: ")}
@@ -183,6 +187,26 @@ func OpenWithOptions(b []byte, opts *Options) (obj *Object, err error) {
 	return obj, nil
 }
 
+// precheck refuses what would make the ELF reader allocate without
+// bound: a .bss-like section (SHT_NOBITS: a size with no bytes behind
+// it) larger than maxGlobalData. In the browser such an allocation is an
+// out-of-memory crash, not an error.
+func precheck(b []byte) error {
+	f, err := debugelf.NewFile(bytes.NewReader(b))
+	if err != nil {
+		return &Error{Msg: err.Error()}
+	}
+	for _, s := range f.Sections {
+		if s.Type == debugelf.SHT_NOBITS && s.Size > maxGlobalData {
+			return &Error{Msg: fmt.Sprintf("section %s is %d bytes; bpfplay takes at most %d of zero-initialised data", s.Name, s.Size, maxGlobalData)}
+		}
+	}
+	return nil
+}
+
+// maxGlobalData bounds a global data section (its array map's value).
+const maxGlobalData = 4 << 20
+
 func convertMap(name string, ms *ebpf.MapSpec) (*Map, error) {
 	m := &Map{
 		Name:       name,
@@ -196,6 +220,11 @@ func convertMap(name string, ms *ebpf.MapSpec) (*Map, error) {
 		return nil, &Error{Msg: fmt.Sprintf("map %s: unknown map type %d", name, uint32(ms.Type))}
 	}
 	if strings.HasPrefix(name, ".data") || strings.HasPrefix(name, ".rodata") || strings.HasPrefix(name, ".bss") {
+		// The size comes from a section header (for .bss, with no bytes
+		// in the file behind it): bound it before allocating.
+		if ms.ValueSize > maxGlobalData {
+			return nil, &Error{Msg: fmt.Sprintf("global data section %s is %d bytes; bpfplay takes at most %d", name, ms.ValueSize, maxGlobalData)}
+		}
 		m.Global = true
 		m.Data = make([]byte, ms.ValueSize)
 		for _, kv := range ms.Contents {
