@@ -148,7 +148,9 @@ func TestStatic(t *testing.T) {
 				"Access-Control-Allow-Origin": "", "X-Content-Type-Options": "nosniff"}},
 		{name: "index by name", path: "/index.html", status: 200, body2: []string{"<title>bpfplay</title>"}},
 		{name: "index has a content security policy", path: "/", status: 200,
-			headers: map[string]string{"Referrer-Policy": "no-referrer"}},
+			headers: map[string]string{"Referrer-Policy": "no-referrer", "Content-Security-Policy": "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; " +
+				"style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; " +
+				"worker-src 'self' blob:; object-src 'none'; base-uri 'self'; form-action 'self'"}},
 		{name: "HEAD has no body", method: "HEAD", path: "/", status: 200, noBody: true},
 		{name: "hashed asset, brotli", path: "/assets/app-ABCD1234.js", header: map[string]string{"Accept-Encoding": "gzip, deflate, br"},
 			status: 200, exact: "BROTLI-BYTES",
