@@ -3,14 +3,17 @@ package jit
 import "github.com/bpfplay/bpfplay/core/isa"
 
 // aluOpcodes maps the eBPF operations that have a direct x86 two-operand
-// form to its opcode.
-var aluOpcodes = map[isa.ALUOp]byte{
-	isa.Add: opAdd,
-	isa.Sub: opSub,
-	isa.And: opAnd,
-	isa.Or:  opOr,
-	isa.Xor: opXor,
+// form to its opcode (indexed by op>>4).
+var aluOpcodes = [16]byte{
+	isa.Add >> 4: opAdd,
+	isa.Sub >> 4: opSub,
+	isa.And >> 4: opAnd,
+	isa.Or >> 4:  opOr,
+	isa.Xor >> 4: opXor,
 }
+
+// shiftExt maps the shifts to their /n extension (indexed by op>>4).
+var shiftExt = [16]byte{isa.LSh >> 4: shlExt, isa.RSh >> 4: shrExt, isa.ArSh >> 4: sarExt}
 
 // alu emits ALU (32-bit) and ALU64 instructions. A 32-bit x86 operation
 // zero-extends its result into the upper half, which is exactly eBPF's
@@ -27,9 +30,9 @@ func (f *funcJIT) alu(c *code, pc int, ins isa.Instruction) error {
 	switch op {
 	case isa.Add, isa.Sub, isa.And, isa.Or, isa.Xor:
 		if x {
-			c.aluRR(aluOpcodes[op], w, dst, x86(ins.Src)) // op dst, src
+			c.aluRR(aluOpcodes[op>>4], w, dst, x86(ins.Src)) // op dst, src
 		} else {
-			c.aluRI(aluOpcodes[op], w, dst, imm) // op dst, imm
+			c.aluRI(aluOpcodes[op>>4], w, dst, imm) // op dst, imm
 		}
 	case isa.Mov:
 		return f.mov(c, pc, ins, w, x, dst)
@@ -42,7 +45,7 @@ func (f *funcJIT) alu(c *code, pc int, ins isa.Instruction) error {
 	case isa.Neg:
 		c.unary(3, w, dst) // neg dst
 	case isa.LSh, isa.RSh, isa.ArSh:
-		n := map[isa.ALUOp]byte{isa.LSh: shlExt, isa.RSh: shrExt, isa.ArSh: sarExt}[op]
+		n := shiftExt[op>>4]
 		if x {
 			f.shiftByReg(c, n, w, ins.Dst, ins.Src)
 		} else {

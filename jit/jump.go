@@ -3,19 +3,19 @@ package jit
 import "github.com/bpfplay/bpfplay/core/isa"
 
 // jumpCC maps an eBPF comparison to the x86 condition tested after
-// "cmp dst, src" (or "test" for jset).
-var jumpCC = map[isa.JumpOp]byte{
-	isa.JEq:  ccE,
-	isa.JNE:  ccNE,
-	isa.JSet: ccNE,
-	isa.JGT:  ccA,
-	isa.JGE:  ccAE,
-	isa.JLT:  ccB,
-	isa.JLE:  ccBE,
-	isa.JSGT: ccG,
-	isa.JSGE: ccGE,
-	isa.JSLT: ccL,
-	isa.JSLE: ccLE,
+// "cmp dst, src" (or "test" for jset), indexed by op>>4.
+var jumpCC = [16]byte{
+	isa.JEq >> 4:  ccE,
+	isa.JNE >> 4:  ccNE,
+	isa.JSet >> 4: ccNE,
+	isa.JGT >> 4:  ccA,
+	isa.JGE >> 4:  ccAE,
+	isa.JLT >> 4:  ccB,
+	isa.JLE >> 4:  ccBE,
+	isa.JSGT >> 4: ccG,
+	isa.JSGE >> 4: ccGE,
+	isa.JSLT >> 4: ccL,
+	isa.JSLE >> 4: ccLE,
 }
 
 // jump emits JMP and JMP32 instructions: conditional jumps, ja/gotol,
@@ -117,9 +117,9 @@ func (f *funcJIT) condJump(c *code, k, pc int, ins isa.Instruction, op isa.JumpO
 		if f.padding {
 			c.nops(f.shrink(c, k, 2))
 		}
-		c.jcc8(jumpCC[op], int32(rel)) // jcc rel8
+		c.jcc8(jumpCC[op>>4], int32(rel)) // jcc rel8
 	} else {
-		c.jcc32(jumpCC[op], int32(rel)) // jcc rel32
+		c.jcc32(jumpCC[op>>4], int32(rel)) // jcc rel32
 	}
 	return nil
 }

@@ -59,7 +59,7 @@ func (f *funcJIT) atomic(c *code, pc int, ins isa.Instruction, size int) error {
 		loop := c.len()
 		c.load(size, rax, realDst, off)                         // mov rax, [dst+off]
 		c.movRR(w, regAux, rax)                                 // mov r11, rax
-		c.aluRR(aluOpcodes[op.ALUOp()], w, regAux, realSrc)     // op r11, src
+		c.aluRR(aluOpcodes[op.ALUOp()>>4], w, regAux, realSrc)  // op r11, src
 		f.lockOp(c, isa.AtomicCmpXchg, w, realDst, off, regAux) // lock cmpxchg [dst+off], r11
 		c.jcc8(ccNE, int32(loop-(c.len()+2)))                   // jne loop: lost the race
 		c.movRR(w, realSrc, rax)                                // mov src, rax: the old value

@@ -1,9 +1,10 @@
-package ksyms
+package ksyms_test
 
 import (
 	"strings"
 	"testing"
 
+	"github.com/bpfplay/bpfplay/jit/ksyms"
 	"github.com/bpfplay/bpfplay/jit/vectors"
 )
 
@@ -21,12 +22,12 @@ func TestVectorCalls(t *testing.T) {
 				continue
 			}
 			n++
-			name, ok := Name(uint64(c.Target))
+			name, ok := ksyms.Name(uint64(c.Target))
 			if !ok {
 				t.Errorf("%s: no symbol at %#x (%s)", v.Name, uint64(c.Target), c.Symbol)
 				continue
 			}
-			if a, _ := Addr(c.Symbol); a != uint64(c.Target) {
+			if a, _ := ksyms.Addr(c.Symbol); a != uint64(c.Target) {
 				t.Errorf("%s: %s at %#x, table says %#x (%s)", v.Name, c.Symbol, uint64(c.Target), a, name)
 			}
 		}
@@ -34,7 +35,7 @@ func TestVectorCalls(t *testing.T) {
 	if n == 0 {
 		t.Fatal("no calls in the vectors")
 	}
-	if a, _ := Addr("__bpf_call_base"); a != 0xffffffff812013d0 {
+	if a, _ := ksyms.Addr("__bpf_call_base"); a != 0xffffffff812013d0 {
 		t.Errorf("__bpf_call_base = %#x", a)
 	}
 }

@@ -49,7 +49,8 @@ type Request struct {
 	// Seed of bpf_get_prandom_u32.
 	Seed uint64 `json:"seed,omitempty"`
 	// Repeat runs the program this many times (Mem restored before
-	// each run) and reports timings. 0 means 1.
+	// each run) and reports timings (of all runs but the first, a
+	// warm-up, when there are several). 0 means 1.
 	Repeat int `json:"repeat,omitempty"`
 	// Limits (defaults: DefaultLimits).
 	Limits Limits `json:"limits"`
@@ -64,7 +65,7 @@ type Request struct {
 type Limits struct {
 	CPUTime  time.Duration `json:"cpu_time,omitempty"`  // RLIMIT_CPU (rounded up to seconds)
 	WallTime time.Duration `json:"wall_time,omitempty"` // killed after this long
-	Memory   int64         `json:"memory,omitempty"`    // RLIMIT_AS in bytes
+	Memory   int64         `json:"memory,omitempty"`    // RLIMIT_DATA (private writable memory) in bytes
 }
 
 // DefaultLimits are used for zero fields.
