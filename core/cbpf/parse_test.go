@@ -2,8 +2,11 @@ package cbpf
 
 import (
 	"errors"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"golang.org/x/tools/txtar"
 )
 
 // The bpf_asm example of Documentation/networking/filter.rst (IPv4 TCP
@@ -191,5 +194,65 @@ func TestCheckReasons(t *testing.T) {
 	ok := Program{{Code: 0x15, Jt: 1}, {Code: 0x02, K: 1}, {Code: 0x02, K: 1}, {Code: 0x61, K: 1}, {Code: 0x06}}
 	if err := Check(ok); err != nil {
 		t.Errorf("both paths store: %v", err)
+	}
+}
+
+// TestKernelBPFAsm: sources assembled by the kernel's own bpf_asm (Linux
+// 6.1 tools/bpf; testdata/gen/bpfasm.sh): bpfplay must read each source
+// into the same program. The sources are every tcpdump golden and 40
+// random programs as FormatBPFAsmText writes them (so the real tool
+// accepts bpfplay's output) and hand-written syntax variants.
+func TestKernelBPFAsm(t *testing.T) {
+	files, err := filepath.Glob("testdata/bpf_asm/*.txtar")
+	if err != nil || len(files) == 0 {
+		t.Fatal("no testdata/bpf_asm goldens (regenerate with testdata/gen/bpfasm.sh)")
+	}
+	for _, f := range files {
+		a, err := txtar.ParseFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var src, want string
+		for _, s := range a.Files {
+			switch s.Name {
+			case "asm":
+				src = string(s.Data)
+			case "bpf_asm":
+				want = strings.TrimSpace(string(s.Data))
+			}
+		}
+		if strings.HasPrefix(want, "error") {
+			t.Errorf("%s: the kernel's bpf_asm refused it: %s", f, want)
+			continue
+		}
+		wantProg, err := ParseIptables(want)
+		if err != nil {
+			t.Fatalf("%s: bpf_asm output: %v", f, err)
+		}
+		got, err := ParseBPFAsm(src)
+		if err != nil {
+			t.Errorf("%s: %v", f, err)
+			continue
+		}
+		if !equalProg(got, wantProg) {
+			t.Errorf("%s: bpfplay reads\n%s\nbpf_asm assembled\n%s", f, FormatIptablesString(got), want)
+		}
+	}
+	t.Logf("%d sources read as the kernel's bpf_asm assembles them", len(files))
+}
+
+// bpf_asm -c prints a C array with padded fields and "0000000000" for a
+// zero k (printf's %#010x); it reads as the -dd format.
+func TestBPFAsmCOutput(t *testing.T) {
+	// The kernel's bpf_asm -c on the filter.rst example (TestBPFAsmDocExample).
+	const out = "{ 0x28,  0,  0, 0x0000000c },\n{ 0x15,  0,  3, 0x00000800 },\n{ 0x30,  0,  0, 0x00000017 },\n" +
+		"{ 0x15,  0,  1, 0x00000006 },\n{ 0x06,  0,  0, 0xffffffff },\n{ 0x06,  0,  0, 0000000000 },\n"
+	p, f, err := Parse([]byte(out), FormatAuto)
+	if err != nil || f != FormatDD {
+		t.Fatalf("%v %v", f, err)
+	}
+	want, _ := ParseIptables("6,40 0 0 12,21 0 3 2048,48 0 0 23,21 0 1 6,6 0 0 4294967295,6 0 0 0,")
+	if !equalProg(p, want) {
+		t.Errorf("got %s", FormatIptablesString(p))
 	}
 }
