@@ -21,22 +21,22 @@ import (
 
 // variants are hand-written sources (names are stable file names).
 var variants = map[string]string{
-	"v-doc-example":   "  ldh [12]\n  jne #0x800, drop\n  ldb [23]\n  jneq #6, drop\n  ret #-1\n  drop: ret #0\n",
-	"v-len":           "ld #len\nldx len\nret a\n",
-	"v-ext":           "ld #proto\nld type\nld ifidx\nld nla\nld nlan\nld #mark\nld queue\nld hatype\nld rxhash\nld cpu\nld vlan_tci\nld #vlan_avail\nld poff\nld rand\nld vlan_tpid\nret %a\n",
-	"v-numbers":       "ldi #0b101\nldxi #010\nld #-1\nld #0xFFFF\nld #-2147483648\nld #4294967295\nret #0\n",
-	"v-indirect":      "ldh [x + 4]\nldb [%x + 1]\nld [x+0]\nret #0\n",
-	"v-comments":      "# comment\nret #0 ; trailing\n/* block */ ret #1\n",
-	"v-labels":        "jeq #1, la, lb\nla: ret #1\nlb:\nret #0\n",
-	"v-pseudo-jumps":  "jlt #1, la\njle x, la\njne #1, la\njneq x, la\nret #0\nla: ret #1\n",
-	"v-ja":            "jmp lb\nja lb\nlb: ret #0\n",
-	"v-jump-x":        "jeq x, l2, l1\njgt x, l2\njge #3, l1, l2\njset #0x10, l1, l2\nl1: ret #0\nl2: ret #1\n",
-	"v-ret":           "ret x\n",
-	"v-msh":           "ldxb 4 * ( [14] & 0xf )\nldxb 4*([14]&0xf)\nret #0\n",
-	"v-mem":           "st M[0]\nstx M[15]\nld M[0]\nldx M[15]\nret #0\n",
-	"v-alu":           "add #1\nsub x\nmul #3\ndiv %x\nmod #7\nand #0xf0\nor x\nxor #1\nlsh #2\nrsh x\nneg\ntax\ntxa\nret a\n",
-	"v-negative-abs":  "ld [-4096]\nldh [4294963200]\nldb [-1048576]\nret #0\n",
-	"v-case":          "LDH [12]\nRET #0\n",
+	"v-doc-example":  "  ldh [12]\n  jne #0x800, drop\n  ldb [23]\n  jneq #6, drop\n  ret #-1\n  drop: ret #0\n",
+	"v-len":          "ld #len\nldx len\nret a\n",
+	"v-ext":          "ld #proto\nld type\nld ifidx\nld nla\nld nlan\nld #mark\nld queue\nld hatype\nld rxhash\nld cpu\nld vlan_tci\nld #vlan_avail\nld poff\nld rand\nld vlan_tpid\nret %a\n",
+	"v-numbers":      "ldi #0b101\nldxi #010\nld #-1\nld #0xFFFF\nld #-2147483648\nld #4294967295\nret #0\n",
+	"v-indirect":     "ldh [x + 4]\nldb [%x + 1]\nld [x+0]\nret #0\n",
+	"v-comments":     "# comment\nret #0 ; trailing\n/* block */ ret #1\n",
+	"v-labels":       "jeq #1, la, lb\nla: ret #1\nlb:\nret #0\n",
+	"v-pseudo-jumps": "jlt #1, la\njle x, la\njne #1, la\njneq x, la\nret #0\nla: ret #1\n",
+	"v-ja":           "jmp lb\nja lb\nlb: ret #0\n",
+	"v-jump-x":       "jeq x, l2, l1\njgt x, l2\njge #3, l1, l2\njset #0x10, l1, l2\nl1: ret #0\nl2: ret #1\n",
+	"v-ret":          "ret x\n",
+	"v-msh":          "ldxb 4 * ( [14] & 0xf )\nldxb 4*([14]&0xf)\nret #0\n",
+	"v-mem":          "st M[0]\nstx M[15]\nld M[0]\nldx M[15]\nret #0\n",
+	"v-alu":          "add #1\nsub x\nmul #3\ndiv %x\nmod #7\nand #0xf0\nor x\nxor #1\nlsh #2\nrsh x\nneg\ntax\ntxa\nret a\n",
+	"v-negative-abs": "ld [-4096]\nldh [4294963200]\nldb [-1048576]\nret #0\n",
+	"v-case":         "LDH [12]\nRET #0\n",
 }
 
 func main() {
