@@ -97,6 +97,11 @@ type Map struct {
 	Data []byte
 	// Global marks the maps of the .data/.rodata/.bss sections.
 	Global bool
+	// Frozen marks read-only global data (.rodata*): libbpf and
+	// cilium/ebpf freeze these maps (BPF_MAP_FREEZE) after writing their
+	// initial value, so the verifier may treat loads from them as known
+	// constants.
+	Frozen bool
 	// Inner is the template of the inner map of a map of maps.
 	Inner *Map
 }
@@ -226,6 +231,7 @@ func convertMap(name string, ms *ebpf.MapSpec) (*Map, error) {
 			return nil, &Error{Msg: fmt.Sprintf("global data section %s is %d bytes; bpfplay takes at most %d", name, ms.ValueSize, maxGlobalData)}
 		}
 		m.Global = true
+		m.Frozen = strings.HasPrefix(name, ".rodata")
 		m.Data = make([]byte, ms.ValueSize)
 		for _, kv := range ms.Contents {
 			if v, ok := kv.Value.([]byte); ok {

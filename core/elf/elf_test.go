@@ -92,6 +92,9 @@ func TestObjects(t *testing.T) {
 			for i, w := range c.maps {
 				m := o.Maps[i]
 				got := mp{m.Name, m.Type, m.KeySize, m.ValueSize, m.MaxEntries, m.Flags, m.Data, m.Global}
+				if m.Frozen != strings.HasPrefix(m.Name, ".rodata") {
+					t.Errorf("map %s: Frozen %v", m.Name, m.Frozen)
+				}
 				if got.name != w.name || got.typ != w.typ || got.key != w.key || got.val != w.val || got.max != w.max ||
 					got.flags != w.flags || !bytes.Equal(got.data, w.data) || got.global != w.global {
 					t.Errorf("map %d = %+v, want %+v", i, got, w)
