@@ -30,10 +30,7 @@ func kernelErrorLine(log string) string {
 func TestCorpusDecode(t *testing.T) {
 	var decoded, rejected, rejectedSame, rejectedEarlier, decodedKernelEINVAL, noAnswer int
 	for _, file := range []string{"verifier-dev.jsonl.gz", "test_bpf-dev.jsonl.gz"} {
-		recs, err := record.ReadAll("../../../testdata/corpus/" + file)
-		if err != nil {
-			t.Fatal(err)
-		}
+		recs := corpusRecords(t, file)
 		for _, r := range recs {
 			if r.CBPF {
 				continue

@@ -166,10 +166,7 @@ var insnLine = regexp.MustCompile(`^(\d+): \(([0-9a-f]{2})\) `)
 func TestLinux61CorpusLogs(t *testing.T) {
 	total := 0
 	for _, file := range []string{"verifier-dev.jsonl.gz", "test_bpf-dev.jsonl.gz"} {
-		recs, err := record.ReadAll("../../../testdata/corpus/" + file)
-		if err != nil {
-			t.Fatal(err)
-		}
+		recs := corpusRecords(t, file)
 		n := 0
 		for _, r := range recs {
 			if r.Kernel == nil || r.CBPF {
