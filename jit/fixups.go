@@ -27,17 +27,39 @@ import (
 //     extends r0 explicitly.
 //
 // Branch offsets, bpf-to-bpf call targets (raw form: imm) and function
-// references are adjusted to the inserted instructions.
+// references are adjusted to the inserted instructions; a conditional
+// branch pushed out of 16-bit reach goes through a gotol.
 func RuntimeFixups(p isa.Program) (isa.Program, error) {
+	// Guards make the code longer; a branch whose offset no longer fits
+	// 16 bits becomes "if cond goto +1; goto +1; gotol target". That
+	// changes offsets again, so repeat until nothing more overflows.
+	long := map[int]bool{}
+	for {
+		q, overflow, err := fixup(p, long)
+		if err != nil {
+			return nil, err
+		}
+		if len(overflow) == 0 {
+			return q, nil
+		}
+		for _, i := range overflow {
+			long[i] = true
+		}
+	}
+}
+
+// fixup lays out p with the guards and the long forms of the branches
+// in long, and returns the branches that overflow in that layout.
+func fixup(p isa.Program, long map[int]bool) (isa.Program, []int, error) {
 	pcs := p.PCs()
 	nslots := p.NumSlots()
 	type piece struct {
 		ins  isa.Instruction
-		orig int // index in p of an original instruction, -1 for inserted ones
+		orig int // index in p of the instruction to retarget, -1 for inserted ones
 	}
 	var out []piece
 	newStart := make([]int, nslots+1) // old slot -> new slot where its code starts
-	newPos := make([]int, len(p))     // old insn -> new slot of the instruction itself
+	newPos := make([]int, len(p))     // old insn -> new slot of the retargeted instruction
 	slot := 0
 	for i, ins := range p {
 		newStart[pcs[i]] = slot
@@ -45,6 +67,16 @@ func RuntimeFixups(p isa.Program) (isa.Program, error) {
 		if ins.IsAtomic() && ins.Atomic() == isa.AtomicCmpXchg && ins.OpCode.Size() == isa.Word {
 			zext0 := isa.Instruction{OpCode: isa.ALUOpCode(isa.ALUClass, isa.Mov, isa.RegSource), Dst: isa.R0, Src: isa.R0}
 			seq, at = []isa.Instruction{ins, zext0}, 0
+		}
+		if long[i] {
+			gotol := isa.Instruction{OpCode: isa.OpJa32}
+			if ins.OpCode == isa.OpJa {
+				seq, at = []isa.Instruction{gotol}, 0
+			} else {
+				cond := ins
+				cond.Off = 1
+				seq, at = []isa.Instruction{cond, {OpCode: isa.OpJa, Off: 1}, gotol}, 2
+			}
 		}
 		if seq == nil {
 			seq, at = []isa.Instruction{ins}, 0
@@ -60,52 +92,54 @@ func RuntimeFixups(p isa.Program) (isa.Program, error) {
 		}
 	}
 	newStart[nslots] = slot
+	var overflow []int
 	q := make(isa.Program, len(out))
 	for k, pc := range out {
 		ins := pc.ins
 		if pc.orig >= 0 {
 			i := pc.orig
 			old := pcs[i]
-			retarget := func(rel int) (int, error) {
+			target := func(rel int) (int, error) {
 				t := old + 1 + rel
 				if t < 0 || t > nslots {
 					return 0, fmt.Errorf("jit: insn %d: target %d is outside the program", old, t)
 				}
 				return newStart[t] - (newPos[i] + 1), nil
 			}
+			orig := p[i]
 			switch {
-			case ins.IsGotol():
-				r, err := retarget(int(int32(ins.Imm)))
+			case orig.IsGotol() || (long[i] && orig.IsBranch()):
+				r, err := target(orig.BranchOffset())
 				if err != nil {
-					return nil, err
+					return nil, nil, err
 				}
 				ins.Imm = int64(int32(r))
-			case ins.IsBranch():
-				r, err := retarget(int(ins.Off))
+			case orig.IsBranch():
+				r, err := target(int(orig.Off))
 				if err != nil {
-					return nil, err
+					return nil, nil, err
 				}
 				if r != int(int16(r)) {
-					return nil, fmt.Errorf("jit: insn %d: jump offset %d does not fit after the run-time guards", old, r)
+					overflow = append(overflow, i)
 				}
 				ins.Off = int16(r)
-			case ins.IsFuncCall():
-				r, err := retarget(int(int32(ins.Imm)))
+			case orig.IsFuncCall():
+				r, err := target(int(int32(orig.Imm)))
 				if err != nil {
-					return nil, err
+					return nil, nil, err
 				}
 				ins.Imm = int64(int32(r))
-			case ins.IsLdImm64() && ins.Pseudo() == isa.PseudoFunc:
-				r, err := retarget(int(ins.ImmLo()))
+			case orig.IsLdImm64() && orig.Pseudo() == isa.PseudoFunc:
+				r, err := target(int(orig.ImmLo()))
 				if err != nil {
-					return nil, err
+					return nil, nil, err
 				}
-				ins.Imm = int64(uint64(uint32(int32(r))) | uint64(uint32(ins.ImmHi()))<<32)
+				ins.Imm = int64(uint64(uint32(int32(r))) | uint64(uint32(orig.ImmHi()))<<32)
 			}
 		}
 		q[k] = ins
 	}
-	return q, nil
+	return q, overflow, nil
 }
 
 // divGuard returns the guarded sequence for a div or mod and the index

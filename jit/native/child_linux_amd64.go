@@ -119,11 +119,13 @@ func childMain() int {
 	for i, r := range reqs {
 		c := &childState{out: out, index: i, req: r, st: helpers.NewState(r.Seed),
 			handles: map[uint64]maps.Map{}, handleOf: map[maps.Map]uint64{}}
+		info := &setupInfo{}
 		if err := c.prepare(); err != nil {
 			c.setupErr = err.Error()
 		} else {
-			c.send(childMsg{Index: i, Setup: &setupInfo{Base: c.base, InsnOffsets: c.img.InsnOffsets}})
+			info.Base, info.InsnOffsets = c.base, c.img.InsnOffsets
 		}
+		c.send(childMsg{Index: i, Setup: info}) // also tells the parent the preparation progresses
 		cs[i] = c
 	}
 	if !catchFaults() {

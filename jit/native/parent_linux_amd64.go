@@ -118,7 +118,7 @@ func runChild(ctx context.Context, reqs []*Request, res []*Result, errs []error)
 	answered := 0 // requests with a result or a fault
 	running := -1 // the request whose program runs now
 	var started time.Time
-	// Preparing every program gets the first request's wall time.
+	// Preparing each program gets its request's wall time.
 	deadline := time.NewTimer(limits[0].WallTime)
 	defer deadline.Stop()
 	timedOut := false
@@ -136,6 +136,9 @@ read:
 			switch {
 			case m.Setup != nil:
 				setups[m.Index] = m.Setup
+				if m.Index+1 < len(reqs) {
+					deadline.Reset(limits[m.Index+1].WallTime)
+				}
 			case m.Start:
 				running, started = m.Index, time.Now()
 				deadline.Reset(limits[m.Index].WallTime)
