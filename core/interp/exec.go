@@ -12,9 +12,8 @@ const chunkSize = 1 << 16
 // take hands the loop the next chunk of the budget.
 func (v *vm) take() int64 {
 	c := int64(chunkSize)
-	if v.traceOn || v.forcePlain {
+	if v.traceOn {
 		c = 1
-		v.forcePlain = false
 	}
 	if c > v.remaining {
 		c = v.remaining
@@ -54,18 +53,22 @@ func (v *vm) stop(left int64) uint64 {
 
 // loop runs from pc until the frame at depth base exits, and returns
 // r0. On a fault it returns 0 with v.fault set.
+//
+// The switch holds only the fast paths; everything else (calls, exit,
+// atomics, faults, the context model, ...) leaves the switch and goes
+// to step, out of line. After step the loop reloads its state from v, so
+// that no local is live across a call: otherwise Go's register allocator
+// spills the loop's variables on every dispatch.
 func (v *vm) loop(pc int, base int) uint64 {
-	code := v.prog.code
-	if v.traceOn {
-		code = v.prog.plain
-	}
+	code := v.code()
 	spans := v.sp.spans
 	regs := &v.regs
 	left := int64(0)
 	for {
 		in := &code[pc]
-		if left < int64(in.n) {
-			left = v.refill(left, pc)
+		if left -= int64(in.n); left < 0 {
+			v.pc = pc
+			left = v.refill(left+int64(in.n), pc)
 			if left < 0 {
 				return v.stop(0)
 			}
@@ -74,15 +77,17 @@ func (v *vm) loop(pc int, base int) uint64 {
 				v.traceFinish()
 				v.traceOn = false
 				v.traceTrunc = true
-				code = v.prog.code
 				v.remaining += left - 1
 				left = 1
 			}
+			code = v.code()
+			spans = v.sp.spans
+			in = &code[pc]
 			if left < int64(in.n) {
 				in = &v.prog.plain[pc]
 			}
+			left -= int64(in.n)
 		}
-		left -= int64(in.n)
 		pc++
 		switch in.op {
 		// ALU64 immediate.
@@ -269,11 +274,7 @@ func (v *vm) loop(pc int, base int) uint64 {
 					continue
 				}
 			}
-			x, ok := v.loadSlow(pc-1, a, 1)
-			if !ok {
-				return v.stop(left)
-			}
-			regs[in.dst&15] = x
+			goto slow
 		case opLdxH:
 			a := regs[in.src&15] + in.imm
 			if i := a >> regionShift; i < uint64(len(spans)) {
@@ -282,11 +283,7 @@ func (v *vm) loop(pc int, base int) uint64 {
 					continue
 				}
 			}
-			x, ok := v.loadSlow(pc-1, a, 2)
-			if !ok {
-				return v.stop(left)
-			}
-			regs[in.dst&15] = x
+			goto slow
 		case opLdxW:
 			a := regs[in.src&15] + in.imm
 			if i := a >> regionShift; i < uint64(len(spans)) {
@@ -295,11 +292,7 @@ func (v *vm) loop(pc int, base int) uint64 {
 					continue
 				}
 			}
-			x, ok := v.loadSlow(pc-1, a, 4)
-			if !ok {
-				return v.stop(left)
-			}
-			regs[in.dst&15] = x
+			goto slow
 		case opLdxDW:
 			a := regs[in.src&15] + in.imm
 			if i := a >> regionShift; i < uint64(len(spans)) {
@@ -308,29 +301,37 @@ func (v *vm) loop(pc int, base int) uint64 {
 					continue
 				}
 			}
-			x, ok := v.loadSlow(pc-1, a, 8)
-			if !ok {
-				return v.stop(left)
-			}
-			regs[in.dst&15] = x
+			goto slow
 		case opLdxSB:
-			x, ok := v.load(pc-1, regs[in.src&15]+in.imm, 1)
-			if !ok {
-				return v.stop(left)
+			a := regs[in.src&15] + in.imm
+			if i := a >> regionShift; i < uint64(len(spans)) {
+				if b := spans[i].r; a&offMask+1 <= uint64(len(b)) {
+					x := getN(b[a&offMask:], 1)
+					regs[in.dst&15] = uint64(int64(int8(x)))
+					continue
+				}
 			}
-			regs[in.dst&15] = uint64(int64(int8(x)))
+			goto slow
 		case opLdxSH:
-			x, ok := v.load(pc-1, regs[in.src&15]+in.imm, 2)
-			if !ok {
-				return v.stop(left)
+			a := regs[in.src&15] + in.imm
+			if i := a >> regionShift; i < uint64(len(spans)) {
+				if b := spans[i].r; a&offMask+2 <= uint64(len(b)) {
+					x := getN(b[a&offMask:], 2)
+					regs[in.dst&15] = uint64(int64(int16(x)))
+					continue
+				}
 			}
-			regs[in.dst&15] = uint64(int64(int16(x)))
+			goto slow
 		case opLdxSW:
-			x, ok := v.load(pc-1, regs[in.src&15]+in.imm, 4)
-			if !ok {
-				return v.stop(left)
+			a := regs[in.src&15] + in.imm
+			if i := a >> regionShift; i < uint64(len(spans)) {
+				if b := spans[i].r; a&offMask+4 <= uint64(len(b)) {
+					x := getN(b[a&offMask:], 4)
+					regs[in.dst&15] = uint64(int64(int32(x)))
+					continue
+				}
 			}
-			regs[in.dst&15] = uint64(int64(int32(x)))
+			goto slow
 
 		// Stores of a register.
 		case opStxB:
@@ -341,9 +342,7 @@ func (v *vm) loop(pc int, base int) uint64 {
 					continue
 				}
 			}
-			if !v.storeSlow(pc-1, a, 1, regs[in.src&15]) {
-				return v.stop(left)
-			}
+			goto slow
 		case opStxH:
 			a := regs[in.dst&15] + in.imm
 			if i := a >> regionShift; i < uint64(len(spans)) {
@@ -352,9 +351,7 @@ func (v *vm) loop(pc int, base int) uint64 {
 					continue
 				}
 			}
-			if !v.storeSlow(pc-1, a, 2, regs[in.src&15]) {
-				return v.stop(left)
-			}
+			goto slow
 		case opStxW:
 			a := regs[in.dst&15] + in.imm
 			if i := a >> regionShift; i < uint64(len(spans)) {
@@ -363,9 +360,7 @@ func (v *vm) loop(pc int, base int) uint64 {
 					continue
 				}
 			}
-			if !v.storeSlow(pc-1, a, 4, regs[in.src&15]) {
-				return v.stop(left)
-			}
+			goto slow
 		case opStxDW:
 			a := regs[in.dst&15] + in.imm
 			if i := a >> regionShift; i < uint64(len(spans)) {
@@ -374,65 +369,51 @@ func (v *vm) loop(pc int, base int) uint64 {
 					continue
 				}
 			}
-			if !v.storeSlow(pc-1, a, 8, regs[in.src&15]) {
-				return v.stop(left)
-			}
+			goto slow
 
 		// Stores of an immediate: the offset is in off.
 		case opStB:
-			if !v.store(pc-1, regs[in.dst&15]+uint64(int64(in.off)), 1, in.imm) {
-				return v.stop(left)
+			a := regs[in.dst&15] + uint64(int64(in.off))
+			if i := a >> regionShift; i < uint64(len(spans)) {
+				if b := spans[i].w; a&offMask+1 <= uint64(len(b)) {
+					putN(b[a&offMask:], 1, in.imm)
+					continue
+				}
 			}
+			goto slow
 		case opStH:
-			if !v.store(pc-1, regs[in.dst&15]+uint64(int64(in.off)), 2, in.imm) {
-				return v.stop(left)
+			a := regs[in.dst&15] + uint64(int64(in.off))
+			if i := a >> regionShift; i < uint64(len(spans)) {
+				if b := spans[i].w; a&offMask+2 <= uint64(len(b)) {
+					putN(b[a&offMask:], 2, in.imm)
+					continue
+				}
 			}
+			goto slow
 		case opStW:
-			if !v.store(pc-1, regs[in.dst&15]+uint64(int64(in.off)), 4, in.imm) {
-				return v.stop(left)
+			a := regs[in.dst&15] + uint64(int64(in.off))
+			if i := a >> regionShift; i < uint64(len(spans)) {
+				if b := spans[i].w; a&offMask+4 <= uint64(len(b)) {
+					putN(b[a&offMask:], 4, in.imm)
+					continue
+				}
 			}
+			goto slow
 		case opStDW:
-			if !v.store(pc-1, regs[in.dst&15]+uint64(int64(in.off)), 8, in.imm) {
-				return v.stop(left)
+			a := regs[in.dst&15] + uint64(int64(in.off))
+			if i := a >> regionShift; i < uint64(len(spans)) {
+				if b := spans[i].w; a&offMask+8 <= uint64(len(b)) {
+					putN(b[a&offMask:], 8, in.imm)
+					continue
+				}
 			}
-		case opAtomic32, opAtomic64:
-			if !v.atomic(pc-1, in) {
-				return v.stop(left)
-			}
-
+			goto slow
 		case opLdImm64:
 			regs[in.dst&15] = in.imm
 			pc++
 		case opLdMap:
 			regs[in.dst&15] = v.mapAddr[in.imm]
 			pc++
-		case opLdMapValue, opLdFunc, opLdPseudo:
-			x, ok := v.ldImmSlow(pc-1, in)
-			if !ok {
-				return v.stop(left)
-			}
-			regs[in.dst&15] = x
-			pc++
-		case opLdAbs, opLdInd:
-			x, st := v.ldAbs(pc-1, in)
-			switch st {
-			case ldAbsFault:
-				return v.stop(left)
-			case ldAbsExit:
-				// A load outside the packet ends the program with 0.
-				regs[0] = 0
-				var done bool
-				v.remaining += left
-				left = 0
-				pc, done = v.ret(base)
-				if done {
-					return v.stop(0) + regs[0]
-				}
-				code = v.code()
-				continue
-			}
-			regs[0] = x
-
 		// Jumps.
 		case opJa:
 			pc = int(in.off)
@@ -626,85 +607,80 @@ func (v *vm) loop(pc int, base int) uint64 {
 					continue
 				}
 			}
-			// Slow path: run the three as plain instructions.
-			pc--
-			v.remaining += left + int64(in.n)
-			left = 0
-			v.forcePlain = true
+			goto slow
+		case opMovRshI:
+			regs[in.dst&15] = regs[in.src&15] >> (in.imm & 63)
+			pc++
+		case opMovLshI:
+			regs[in.dst&15] = regs[in.src&15] << (in.imm & 63)
+			pc++
+		case opMovAndI:
+			regs[in.dst&15] = regs[in.src&15] & in.imm
+			pc++
+		case opMovAddI:
+			regs[in.dst&15] = regs[in.src&15] + in.imm
+			pc++
+		case opAddJltI:
+			x := regs[in.dst&15] + uint64(int64(int8(in.src)))
+			regs[in.dst&15] = x
+			pc++
+			if x < in.imm {
+				pc = int(in.off)
+			}
+		case opAddJleI:
+			x := regs[in.dst&15] + uint64(int64(int8(in.src)))
+			regs[in.dst&15] = x
+			pc++
+			if x <= in.imm {
+				pc = int(in.off)
+			}
+		case opAddJneI:
+			x := regs[in.dst&15] + uint64(int64(int8(in.src)))
+			regs[in.dst&15] = x
+			pc++
+			if x != in.imm {
+				pc = int(in.off)
+			}
+		case opAddJltR:
+			x := regs[in.dst&15] + in.imm
+			regs[in.dst&15] = x
+			pc++
+			if x < regs[in.src&15] {
+				pc = int(in.off)
+			}
+		case opAddJleR:
+			x := regs[in.dst&15] + in.imm
+			regs[in.dst&15] = x
+			pc++
+			if x <= regs[in.src&15] {
+				pc = int(in.off)
+			}
+		case opAddJneR:
+			x := regs[in.dst&15] + in.imm
+			regs[in.dst&15] = x
+			pc++
+			if x != regs[in.src&15] {
+				pc = int(in.off)
+			}
 
-		// Calls and exit.
-		case opCall:
-			v.remaining += left
-			left = 0
-			act := v.callHelper(pc-1, uint32(in.imm))
-			spans = v.sp.spans
-			switch act {
-			case actFault:
-				return v.stop(0)
-			case actTailCall:
-				code = v.code()
-				pc = 0
-			}
-		case opCallLocal:
-			if !v.call(pc-1, int(in.off), pc) {
-				return v.stop(left)
-			}
-			pc = int(in.off)
-		case opCallX:
-			t := regs[in.dst&15]
-			if r := v.sp.at(t); r != nil && r.kind == kindFunc && t&offMask == 0 {
-				fr := r.obj.(funcRef)
-				if fr.prog == v.prog {
-					if !v.call(pc-1, fr.pc, pc) {
-						return v.stop(left)
-					}
-					pc = fr.pc
-					continue
-				}
-			}
-			if t>>regionShift == 0 && t < 1<<31 {
-				// A small number: call the helper of that number (the
-				// conformance suite's callx convention).
-				v.remaining += left
-				left = 0
-				act := v.callHelper(pc-1, uint32(t))
-				spans = v.sp.spans
-				switch act {
-				case actFault:
-					return v.stop(0)
-				case actTailCall:
-					code = v.code()
-					pc = 0
-				}
-				continue
-			}
-			v.setFault(pc-1, FaultCall, "callx: r"+itoa(int(in.dst))+" is not a function address", t)
-			return v.stop(left)
-		case opCallKfunc:
-			v.setFault(pc-1, FaultCall, "kfunc calls are not supported by the interpreter", 0)
-			return v.stop(left)
-		case opExit:
-			var done bool
-			v.remaining += left
-			left = 0
-			pc, done = v.ret(base)
-			if done {
-				return v.stop(0) + regs[0]
-			}
-			code = v.code()
-
-		case opEnd:
-			if int(in.imm) == v.prog.slots {
-				v.setFault(pc-1, FaultInsn, "fell off the end of the program (last instruction is not exit or jump)", 0)
-			} else {
-				v.setFault(pc-1, FaultInsn, "jump out of range to pc "+itoa(int(int64(in.imm))), 0)
-			}
-			v.fault.PC = int(in.off)
-			return v.stop(left)
-		default: // opInvalid
-			v.invalid(pc-1, in)
-			return v.stop(left)
+		default:
+			goto slow
 		}
+		continue
+	slow:
+		// Run the plain instruction at pc-1 out of line. A fused entry
+		// whose fast path failed runs only its first instruction.
+		v.left = left + int64(in.n) - 1
+		v.pc = pc - 1
+		switch v.step(base) {
+		case stepNext:
+		case stepDone:
+			v.remaining += v.left
+			return regs[0]
+		default:
+			return v.stop(v.left)
+		}
+		pc, left, code, spans = v.pc, v.left, v.code(), v.sp.spans
 	}
 }
 

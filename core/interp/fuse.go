@@ -7,12 +7,39 @@ package interp
 //
 // ldxh rX,[rY+o]; be16 rX; add rA,rX  (a checksum's inner step) becomes
 // one entry: the three are the hot path of IPv4 header checksums.
+//
+// mov rX, rY; OP rX, imm (OP = rsh, lsh, and, add) becomes one entry:
+// compilers copy a register before shifting or masking it.
+//
+// add rX, imm; if rX <op> K goto L (op = <, <=, !=) becomes one entry:
+// the step and test that close most loops.
 func fuse(plain []inst, slots int) []inst {
 	code := append([]inst(nil), plain...)
-	for pc := 0; pc+2 < slots; pc++ {
-		a, b, c := &plain[pc], &plain[pc+1], &plain[pc+2]
-		if a.op == opLdxH && b.op == opBswap16 && b.dst == a.dst && c.op == opAdd64R && c.src == a.dst && c.dst != a.dst && a.src != a.dst {
-			code[pc] = inst{op: opLdxHBe16Add, dst: a.dst, src: a.src, n: 3, off: int32(c.dst), imm: a.imm}
+	movOps := map[uint8]uint8{opRsh64I: opMovRshI, opLsh64I: opMovLshI, opAnd64I: opMovAndI, opAdd64I: opMovAddI}
+	jmpI := map[uint8]uint8{opJltI: opAddJltI, opJleI: opAddJleI, opJneI: opAddJneI}
+	jmpR := map[uint8]uint8{opJltR: opAddJltR, opJleR: opAddJleR, opJneR: opAddJneR}
+	for pc := 0; pc+1 < slots; pc++ {
+		a, b := &plain[pc], &plain[pc+1]
+		if pc+2 < slots {
+			c := &plain[pc+2]
+			if a.op == opLdxH && b.op == opBswap16 && b.dst == a.dst && c.op == opAdd64R && c.src == a.dst && c.dst != a.dst && a.src != a.dst {
+				code[pc] = inst{op: opLdxHBe16Add, dst: a.dst, src: a.src, n: 3, off: int32(c.dst), imm: a.imm}
+				continue
+			}
+		}
+		if f, ok := movOps[b.op]; ok && a.op == opMov64R && b.dst == a.dst {
+			code[pc] = inst{op: f, dst: a.dst, src: a.src, n: 2, imm: b.imm}
+			continue
+		}
+		if a.op == opAdd64I && b.dst == a.dst {
+			if f, ok := jmpI[b.op]; ok && int64(a.imm) == int64(int8(a.imm)) {
+				code[pc] = inst{op: f, dst: a.dst, src: uint8(int8(a.imm)), n: 2, off: b.off, imm: b.imm}
+				continue
+			}
+			if f, ok := jmpR[b.op]; ok && b.src != a.dst {
+				code[pc] = inst{op: f, dst: a.dst, src: b.src, n: 2, off: b.off, imm: a.imm}
+				continue
+			}
 		}
 	}
 	return code

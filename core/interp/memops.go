@@ -8,14 +8,6 @@ import (
 	"github.com/bpfplay/bpfplay/core/progtype"
 )
 
-// load reads n bytes (little-endian) at a through any path.
-func (v *vm) load(pc int, a, n uint64) (uint64, bool) {
-	if b, err := v.sp.bytes(a, n, false); err == nil {
-		return getN(b, n), true
-	}
-	return v.loadSlow(pc, a, n)
-}
-
 // loadSlow handles what the fast path does not: the context model,
 // and faults.
 func (v *vm) loadSlow(pc int, a, n uint64) (uint64, bool) {
@@ -59,15 +51,6 @@ func (v *vm) ctxPointer(kind progtype.FieldKind, val uint64) uint64 {
 		}
 	}
 	return 0
-}
-
-// store writes n bytes of x at a.
-func (v *vm) store(pc int, a, n, x uint64) bool {
-	if b, err := v.sp.bytes(a, n, true); err == nil {
-		putN(b, n, x)
-		return true
-	}
-	return v.storeSlow(pc, a, n, x)
 }
 
 func (v *vm) storeSlow(pc int, a, n, x uint64) bool {

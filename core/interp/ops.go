@@ -163,7 +163,16 @@ const (
 
 	// Superinstructions (see fuse.go).
 	opLdxHBe16Add // ldxh dst,[src+off]; be16 dst; add64 acc(imm), dst
-	opLdxBXorMul  // (reserved)
+	opMovRshI     // mov dst, src; rsh dst, imm
+	opMovLshI     // mov dst, src; lsh dst, imm
+	opMovAndI     // mov dst, src; and dst, imm
+	opMovAddI     // mov dst, src; add dst, imm
+	opAddJltI     // add dst, int8(src); if dst < imm goto off
+	opAddJleI     // add dst, int8(src); if dst <= imm goto off
+	opAddJneI     // add dst, int8(src); if dst != imm goto off
+	opAddJltR     // add dst, imm; if dst < src goto off
+	opAddJleR     // add dst, imm; if dst <= src goto off
+	opAddJneR     // add dst, imm; if dst != src goto off
 
 	numOps
 )

@@ -106,9 +106,10 @@ type vm struct {
 	progMaps   map[*Program][]uint64
 	funcs      map[funcRef]uint64
 	helperPC   int
-	forcePlain bool
 	flowKeys   uint64
 	traceTrunc bool
+	pc         int   // the loop's pc while step or refill runs
+	left       int64 // the loop's unused chunk while step runs
 }
 
 // Run executes the program once.
