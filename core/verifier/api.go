@@ -62,8 +62,8 @@ type Options struct {
 	Unpriv bool
 	// NoStates skips recording per-instruction states (faster).
 	NoStates bool
-	// MaxStates caps how many per-instruction state snapshots are kept
-	// (0: 100000).
+	// MaxStates caps how many state snapshots are kept (0: 10000); at
+	// most 8 are kept per instruction.
 	MaxStates int
 	// Kernel supplies addresses for the xlated program; nil uses the
 	// Debian 6.1.0-56 build's.

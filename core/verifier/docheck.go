@@ -364,11 +364,16 @@ func (v *verifier) doCheck() error {
 					return err
 				}
 			case opJA:
-				if in.srcBit() != srcK || in.imm != 0 || in.src != 0 || in.dst != 0 || cls == clsJMP32 {
+				if in.srcBit() != srcK || in.src != 0 || in.dst != 0 ||
+					(cls == clsJMP && in.imm != 0) || (cls == clsJMP32 && in.off != 0) {
 					v.verbose("BPF_JA uses reserved fields\n")
 					return errEINVAL
 				}
-				v.insnIdx += int(in.off) + 1
+				if cls == clsJMP {
+					v.insnIdx += int(in.off) + 1
+				} else {
+					v.insnIdx += int(in.imm) + 1
+				}
 				continue
 			case opEXIT:
 				if in.srcBit() != srcK || in.imm != 0 || in.src != 0 || in.dst != 0 || cls == clsJMP32 {

@@ -254,7 +254,7 @@ func (v *verifier) checkRegType(regno int, arg proto.Arg) error {
 		b.s(c.String())
 	}
 	b.c('\n')
-	v.log.write(string(b))
+	v.log.writeBytes(b)
 	return errEACCES
 }
 

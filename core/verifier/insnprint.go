@@ -23,6 +23,16 @@ func instruction(in, next insn) isa.Instruction {
 // (print_bpf_insn): "(b7) r0 = 0". ld_imm64 of a map prints the map's
 // address, hidden (0x0) from an unprivileged loader.
 func (v *verifier) printInsn(pc int, in, next insn) string {
+	if v.insnTexts == nil {
+		v.insnTexts = make([]string, len(v.insns))
+	}
+	if t := v.insnTexts[pc]; t != "" && in == v.insns[pc] {
+		return t
+	}
 	p := kernel.Printer{Style: kernel.Linux61, HidePointers: !v.allowPtrLeaks}
-	return p.Insn(pc, instruction(in, next)) + "\n"
+	t := p.Insn(pc, instruction(in, next)) + "\n"
+	if in == v.insns[pc] {
+		v.insnTexts[pc] = t
+	}
+	return t
 }

@@ -13,16 +13,15 @@ const (
 )
 
 // vlog is the verifier log buffer with the kernel's semantics: text is
-// appended at len; a reset moves len back without erasing what lies
-// beyond, so a later write that stops short of the old end leaves the
-// old bytes visible once len moves forward again. Linux's level-1 log
-// (only the failing path) is built with such resets, and its odd lines
-// ("goto pc+1 5: R0_w=...") come from them, so bpfplay keeps the bytes.
+// appended at the used length; a reset moves the used length back (the
+// kernel writes a NUL there, so what lay beyond is gone). Linux's level-1
+// log (only the failing path) is built with such resets. Writes beyond
+// the user's buffer size are cut, and the load then fails with ENOSPC.
 type vlog struct {
 	level int
-	buf   []byte // bytes ever written; len(buf) >= n
-	n     int    // len_used
-	total int    // buffer size the user gave (0: unlimited)
+	buf   []byte
+	n     int // len_used
+	total int // buffer size the user gave (0: unlimited)
 }
 
 func (l *vlog) enabled() bool { return l.level != 0 }
@@ -30,31 +29,30 @@ func (l *vlog) enabled() bool { return l.level != 0 }
 // full reports that the user's buffer is exhausted (bpf_verifier_log_full).
 func (l *vlog) full() bool { return l.total > 0 && l.n >= l.total-1 }
 
+// room is how many more bytes fit.
+func (l *vlog) room(n int) int {
+	if l.total > 0 {
+		return max(0, min(n, l.total-l.n-1))
+	}
+	return n
+}
+
 func (l *vlog) write(s string) {
 	if l.level == 0 {
 		return
 	}
-	if l.total > 0 {
-		room := l.total - l.n - 1
-		if room <= 0 {
-			return
-		}
-		if len(s) > room {
-			s = s[:room]
-		}
+	s = s[:l.room(len(s))]
+	l.buf = append(l.buf[:l.n], s...)
+	l.n = len(l.buf)
+}
+
+func (l *vlog) writeBytes(s []byte) {
+	if l.level == 0 {
+		return
 	}
-	end := l.n + len(s)
-	if end > len(l.buf) {
-		if l.n < len(l.buf) {
-			copy(l.buf[l.n:], s[:len(l.buf)-l.n])
-			l.buf = append(l.buf, s[len(l.buf)-l.n:]...)
-		} else {
-			l.buf = append(l.buf, s...)
-		}
-	} else {
-		copy(l.buf[l.n:end], s)
-	}
-	l.n = end
+	s = s[:l.room(len(s))]
+	l.buf = append(l.buf[:l.n], s...)
+	l.n = len(l.buf)
 }
 
 func (l *vlog) printf(format string, a ...any) {

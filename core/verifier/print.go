@@ -143,7 +143,8 @@ func (v *verifier) printState(st *funcState, all bool) {
 	if v.log.level == 0 {
 		return
 	}
-	var b sbuf
+	b := v.scratch[:0]
+	defer func() { v.scratch = b[:0] }()
 	if st.frameno != 0 {
 		b.s(" frame")
 		b.d(int64(st.frameno))
@@ -164,6 +165,9 @@ func (v *verifier) printState(st *funcState, all bool) {
 		appendRegValue(&b, reg)
 	}
 	for i := range st.stack {
+		if !all && (i >= 64 || v.scratchedStack&(1<<uint(i)) == 0) {
+			continue
+		}
 		slot := &st.stack[i]
 		valid := false
 		var types [regSize]byte
@@ -182,20 +186,20 @@ func (v *verifier) printState(st *funcState, all bool) {
 		b.s(" fp")
 		b.d(int64((-i - 1) * regSize))
 		appendLiveness(&b, slot.spilledPtr.live)
+		b.c('=')
 		if slot.isSpilledReg() {
 			reg := &slot.spilledPtr
-			b.c('=')
+			if reg.typ != scalarValue {
+				b.s(reg.typ.String())
+			}
 			if reg.typ == scalarValue && reg.precise {
 				b.c('P')
 			}
 			if reg.typ == scalarValue && reg.varOff.IsConst() {
 				b.d(int64(reg.varOff.Value + uint64(int64(reg.off))))
-			} else {
-				b.s(reg.typ.String())
 			}
 		} else {
-			b.c('=')
-			b.s(string(types[:]))
+			b = append(b, types[:]...)
 		}
 	}
 	if len(st.refs) > 0 && st.refs[0].id != 0 {
@@ -215,7 +219,10 @@ func (v *verifier) printState(st *funcState, all bool) {
 		b.s(" async_cb")
 	}
 	b.c('\n')
-	v.log.write(string(b))
+	v.log.writeBytes(b)
+	if !all {
+		v.markStateClean()
+	}
 }
 
 // vlogAlignment is where the "; state" annotation of an instruction line

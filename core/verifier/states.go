@@ -3,6 +3,13 @@ package verifier
 // States as data: the UI shows, per instruction, the abstract state the
 // verifier saw there, and for a rejection the path that led to it.
 
+// Bounds of the states kept for the UI: a state costs about 2 KB and
+// programs the verifier walks a million times would need gigabytes.
+const (
+	defaultMaxStates = 10000
+	maxStatesPerInsn = 8
+)
+
 // recordState keeps a snapshot of the current state before the
 // instruction at v.insnIdx (bounded by Options.MaxStates), and extends
 // the current path.
@@ -13,13 +20,16 @@ func (v *verifier) recordState() {
 	}
 	limit := v.opts.MaxStates
 	if limit == 0 {
-		limit = 100000
+		limit = defaultMaxStates
 	}
 	if v.nStates >= limit {
 		return
 	}
 	if v.states == nil {
 		v.states = make([][]State, len(v.insns))
+	}
+	if len(v.states[v.insnIdx]) >= maxStatesPerInsn {
+		return
 	}
 	v.nStates++
 	v.states[v.insnIdx] = append(v.states[v.insnIdx], v.snapshot(v.curState))
@@ -46,7 +56,7 @@ func (v *verifier) snapshot(st *vstate) State {
 				if slot.slotType[k] != stackInvalid {
 					valid = true
 				}
-				types[regSize-1-k] = slotTypeChar[slot.slotType[k]]
+				types[k] = slotTypeChar[slot.slotType[k]]
 			}
 			if !valid {
 				continue

@@ -173,6 +173,8 @@ type verifier struct {
 	exploreAluLimits bool
 
 	idScratch                 idMap
+	scratch                   sbuf     // log line being built
+	insnTexts                 []string // printed instructions, by pc
 	enforceExpectedAttachType bool
 
 	// results
