@@ -60,3 +60,25 @@ func ExamplePrinter_Program() {
 	// if r0 < 0xa goto -0x2
 	// exit
 }
+
+func ExampleForListing() {
+	l, err := kernel.Assemble(`
+	r1 = map[counts] ll
+	call bpf_map_lookup_elem
+	if r0 == 0 goto out
+	r0 = *(u64 *)(r0 +0)
+out:
+	exit`)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	kernel.ForListing(l).Program(os.Stdout, l.Program)
+	// Output:
+	// r1 = map[counts]
+	// call bpf_map_lookup_elem#1
+	// if r0 == 0x0 goto out
+	// r0 = *(u64 *)(r0 +0)
+	// out:
+	// exit
+}

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/bpfplay/bpfplay/core/asm"
 	"github.com/bpfplay/bpfplay/core/isa"
 )
 
@@ -201,4 +202,24 @@ func reg(r isa.Register, wide bool) string {
 		return "r" + strconv.Itoa(int(r))
 	}
 	return "w" + strconv.Itoa(int(r))
+}
+
+// ForListing returns a Kernel-style printer that keeps a listing's own
+// names: its labels ("goto out") and its maps ("r1 = map[counts]"), so
+// that assembled text prints back much as it was written.
+func ForListing(l *asm.Listing) *Printer {
+	labels := map[int]string{}
+	for name, pc := range l.Labels {
+		if old, ok := labels[pc]; !ok || name < old {
+			labels[pc] = name
+		}
+	}
+	maps := map[int]string{}
+	for _, r := range l.MapRefs {
+		maps[r.Slot] = r.Name
+	}
+	return &Printer{
+		Label:   func(pc int) string { return labels[pc] },
+		MapName: func(pc int, _ isa.Instruction) string { return maps[pc] },
+	}
 }
