@@ -57,7 +57,10 @@ func (v *vm) callHelper(pc int, id uint32) action {
 	if isa.HelperID(id) == isa.HelperTailCall {
 		return v.tailCall(pc)
 	}
-	f := helpers.Lookup(isa.HelperID(id))
+	f := v.prog.kfuncs[int32(id)]
+	if f == nil {
+		f = helpers.Lookup(isa.HelperID(id))
+	}
 	if f == nil {
 		name := isa.HelperID(id).String()
 		if isa.HelperID(id).Name() == "" {

@@ -3,6 +3,7 @@ package interp
 import (
 	"fmt"
 
+	"github.com/bpfplay/bpfplay/core/helpers"
 	"github.com/bpfplay/bpfplay/core/isa"
 	"github.com/bpfplay/bpfplay/core/maps"
 )
@@ -28,7 +29,8 @@ type Program struct {
 	// Maps is the program's map table: ld_imm64 map references index it.
 	Maps     []maps.Map
 	mapNames []string
-	accel    accelState // js/wasm: the program compiled to WebAssembly
+	accel    accelState //nolint:unused // used by the js/wasm build (accel_js.go)
+	kfuncs   map[int32]helpers.Func
 }
 
 // Options tell Compile how to resolve references out of the program.
@@ -43,6 +45,11 @@ type Options struct {
 	MapNames map[maps.Map]string
 	// NoFuse disables superinstructions (for differential tests).
 	NoFuse bool
+	// KernelFuncs are called by helper calls (src 0) whose imm is a key:
+	// converted classic programs and xlated programs call kernel
+	// functions by their offset from __bpf_call_base, not by helper id.
+	// They take precedence over helpers of the same number.
+	KernelFuncs map[int32]helpers.Func
 }
 
 // CompileError is a reference Compile cannot resolve.
@@ -61,7 +68,7 @@ func Compile(p isa.Program, opt *Options) (*Program, error) {
 	if opt == nil {
 		opt = &Options{}
 	}
-	prog := &Program{Name: opt.Name, insns: p, slots: p.NumSlots()}
+	prog := &Program{Name: opt.Name, insns: p, slots: p.NumSlots(), kfuncs: opt.KernelFuncs}
 	code := make([]inst, prog.slots+1, prog.slots+4)
 	code[prog.slots] = inst{op: opEnd, n: 1, off: int32(prog.slots - 1), imm: uint64(prog.slots)}
 	mapIndex := map[maps.Map]int{}
@@ -123,7 +130,7 @@ var jmpOps = map[isa.JumpOp][2]uint8{ // [imm, reg] for JMP; JMP32 offsets by op
 }
 
 func bad(ins isa.Instruction) inst {
-	return inst{op: opInvalid, imm: uint64(ins.OpCode)<<8 | 0}
+	return inst{op: opInvalid, imm: uint64(ins.OpCode) << 8}
 }
 
 func compileOne(ins isa.Instruction, pc int, target func(int, int) int32, opt *Options, addMap func(maps.Map) int) (inst, error) {

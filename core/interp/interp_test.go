@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/bpfplay/bpfplay/core/asm/kernel"
+	"github.com/bpfplay/bpfplay/core/helpers"
 	"github.com/bpfplay/bpfplay/core/isa"
 	"github.com/bpfplay/bpfplay/core/maps"
 	"github.com/bpfplay/bpfplay/core/progtype"
@@ -285,3 +286,40 @@ func TestALUEdgeCases(t *testing.T) {
 }
 
 var _ = isa.R0
+
+// kernelCtx is a context with a pointer field to another object, as a
+// kernel-layout sk_buff points to its net_device.
+type kernelCtx struct{ dev []byte }
+
+func (k *kernelCtx) Struct() *progtype.Struct { return &progtype.Struct{Name: "sk_buff"} }
+func (k *kernelCtx) LoadField(off, size int) (uint64, progtype.FieldKind, error) {
+	if off == 16 && size == 8 {
+		return 0, progtype.PtrMem, nil
+	}
+	return 0, 0, &progtype.AccessError{Off: off, Size: size}
+}
+func (k *kernelCtx) StoreField(off, size int, v uint64) error {
+	return &progtype.AccessError{Off: off, Size: size, Write: true}
+}
+func (k *kernelCtx) Packet() ([]byte, int, int, int)        { return make([]byte, 16), 0, 0, 16 }
+func (k *kernelCtx) Pointee(off int) (string, []byte, bool) { return "net_device", k.dev, false }
+
+// TestKernelFuncsAndPointees: the hooks converted classic programs need.
+func TestKernelFuncsAndPointees(t *testing.T) {
+	kf := map[int32]helpers.Func{-1234: func(m helpers.Machine, a *[5]uint64) (uint64, error) { return a[0] * 3, nil }}
+	p, err := Compile(isa.Program{
+		{OpCode: 0x79, Dst: 2, Src: 1, Off: 16}, // r2 = *(u64 *)(r1 +16): dev
+		{OpCode: 0x61, Dst: 6, Src: 2, Off: 4},  // r6 = *(u32 *)(r2 +4)
+		{OpCode: 0xbf, Dst: 1, Src: 6},          // r1 = r6
+		{OpCode: isa.OpCall, Imm: -1234},        // a kernel function
+		{OpCode: isa.OpExit},
+	}, &Options{KernelFuncs: kf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dev := []byte{0, 0, 0, 0, 7, 0, 0, 0}
+	res := p.Run(&Env{Ctx: &progtype.Run{Ctx: &kernelCtx{dev: dev}}})
+	if res.Fault != nil || res.R0 != 21 {
+		t.Fatalf("r0 %d %v", res.R0, res.Fault)
+	}
+}

@@ -21,7 +21,7 @@ func (v *vm) loadSlow(pc int, a, n uint64) (uint64, bool) {
 			v.setFault(pc, FaultMemory, fmt.Sprintf("ctx access: %v", err), a)
 			return 0, false
 		}
-		return v.ctxPointer(kind, val), true
+		return v.ctxPointer(c, int(a&offMask), kind, val), true
 	}
 	_, err := v.sp.bytes(a, n, false)
 	v.setFault(pc, FaultMemory, "invalid "+err.Error(), a)
@@ -29,11 +29,29 @@ func (v *vm) loadSlow(pc int, a, n uint64) (uint64, bool) {
 }
 
 // ctxPointer turns a pointer field of the context into an address.
-func (v *vm) ctxPointer(kind progtype.FieldKind, val uint64) uint64 {
-	if kind == progtype.Scalar {
+func (v *vm) ctxPointer(c progtype.Context, off int, kind progtype.FieldKind, val uint64) uint64 {
+	switch kind {
+	case progtype.Scalar:
 		return val
+	case progtype.PtrMem:
+		p, ok := c.(progtype.Pointees)
+		if !ok {
+			return 0
+		}
+		if a, ok := v.pointees[off]; ok {
+			return a
+		}
+		name, b, w := p.Pointee(off)
+		if b == nil {
+			return 0
+		}
+		if v.pointees == nil {
+			v.pointees = map[int]uint64{}
+		}
+		a := v.sp.add(kindCtx, name, b, w, nil)
+		v.pointees[off] = a
+		return a
 	}
-	c := v.env.Ctx.Ctx
 	_, meta, data, end := c.Packet()
 	switch kind {
 	case progtype.PtrPacket:

@@ -173,6 +173,4 @@ const (
 	opAddJltR     // add dst, imm; if dst < src goto off
 	opAddJleR     // add dst, imm; if dst <= src goto off
 	opAddJneR     // add dst, imm; if dst != src goto off
-
-	numOps
 )

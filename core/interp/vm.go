@@ -74,7 +74,6 @@ type frame struct {
 	ret      int        // pc to return to in prog of the caller
 	saved    [10]uint64 // the caller's r1..r10
 	callback bool       // entered from a helper (bpf_loop): exit returns to it
-	mapAddrs []uint64
 }
 
 // vm is the state of one run.
@@ -94,7 +93,6 @@ type vm struct {
 	pktBase int    // offset in the packet buffer of the region's first byte
 
 	remaining int64 // budget not yet handed to the loop
-	chunk     int64 // size of the last chunk handed out
 	unlimited bool
 	fault     *Fault
 
@@ -108,8 +106,9 @@ type vm struct {
 	helperPC   int
 	flowKeys   uint64
 	traceTrunc bool
-	pc         int   // the loop's pc while step or refill runs
-	left       int64 // the loop's unused chunk while step runs
+	pointees   map[int]uint64 // PtrMem fields of the context, mapped
+	pc         int            // the loop's pc while step or refill runs
+	left       int64          // the loop's unused chunk while step runs
 }
 
 // Run executes the program once.

@@ -23,6 +23,14 @@ type Context interface {
 	Packet() (buf []byte, meta, data, end int)
 }
 
+// Pointees is implemented by contexts whose fields point to other
+// kernel objects (a kernel-layout sk_buff's dev -> net_device, for
+// converted classic programs): a field of kind PtrMem at off points to
+// the bytes Pointee returns; the interpreter maps them once per run.
+type Pointees interface {
+	Pointee(off int) (name string, b []byte, writable bool)
+}
+
 // AccessError is a context access the model refuses, worded as the
 // kernel's verifier words it.
 type AccessError struct {

@@ -29,6 +29,7 @@ const (
 	PtrFlowKeys                    // pointer to struct bpf_flow_keys (flow_dissector)
 	PtrSock                        // pointer to struct bpf_sock, may be NULL
 	Padding                        // no field: accesses are invalid
+	PtrMem                         // pointer to other memory of the context (see Pointees)
 )
 
 // IsArray reports a field that is an array (cb[5], remote_ip6[4], ...).
