@@ -182,7 +182,10 @@ func (v *verifier) adjustRegMinMaxVals(in insn) error {
 			if err := v.markChainPrecision(int(in.dst)); err != nil {
 				return err
 			}
-			return v.adjustPtrMinMaxVals(in, sreg, dreg)
+			// scalar += pointer: the scalar is read from a copy, as the
+			// destination becomes the pointer
+			off := *dreg
+			return v.adjustPtrMinMaxVals(in, sreg, &off)
 		} else if ptrReg != nil {
 			if err := v.markChainPrecision(int(in.src)); err != nil {
 				return err
@@ -858,19 +861,23 @@ func (v *verifier) adjustPtrMinMaxVals(in insn, ptr, off *regState) error {
 		v.verbose("R%d pointer arithmetic on %s prohibited, null-check it first\n", dstno, ptr.typ)
 		return errEACCES
 	}
+	prohibited := false
 	switch ptr.typ.base() {
+	case ptrToFlowKeys:
+		prohibited = !known
 	case constPtrToMap:
-		if known && sminVal == 0 && op == opADD {
-			break
-		}
-		fallthrough
+		prohibited = !(known && sminVal == 0 && op == opADD)
 	case ptrToPacketEnd, ptrToSocket, ptrToSockCommon, ptrToTCPSock, ptrToXDPSock:
+		prohibited = true
+	}
+	if prohibited {
 		v.verbose("R%d pointer arithmetic on %s prohibited\n", dstno, ptr.typ)
 		return errEACCES
 	}
 	ptrType := ptr.typ
-	dst.typ = ptr.typ
-	dst.id = ptr.id
+	if dst != ptr {
+		*dst = *ptr
+	}
 	if !v.checkRegSaneOffset(off, ptrType) || !v.checkRegSaneOffset(ptr, ptrType) {
 		return errEINVAL
 	}
@@ -912,7 +919,7 @@ func (v *verifier) adjustPtrMinMaxVals(in insn, ptr, off *regState) error {
 			dst.clearUnion()
 		}
 	case opSUB:
-		if dst == off {
+		if dst != ptr {
 			v.verbose("R%d tried to subtract pointer from scalar\n", dstno)
 			return errEACCES
 		}

@@ -62,6 +62,7 @@ type corpusFigures struct {
 	bothAccept, insns     int
 	logs, logEqual        int
 	unprivRecords, unpriv int
+	ulogs, ulogEqual      int
 	disagree              map[string][]string
 }
 
@@ -142,6 +143,16 @@ func runCorpus(t testing.TB, verbose bool) *corpusFigures {
 			slots, opts, _ := FromRecord(in, true)
 			ures := VerifySlots(slots, opts)
 			f.unprivRecords++
+			if k.Unpriv.Log != "" && len(k.Unpriv.Log) < 64<<10 {
+				f.ulogs++
+				want, got := normLog(k.Unpriv.Log), normLog(ures.Log)
+				if want == got {
+					f.ulogEqual++
+				} else if verbose {
+					line, w, g := firstDiff(want, got)
+					t.Logf("ULOG %s: line %d\n  kernel:  %q\n  bpfplay: %q", in.Name, line, w, g)
+				}
+			}
 			if ures.Accepted == k.Unpriv.OK {
 				f.unpriv++
 			} else {
@@ -164,9 +175,9 @@ func normCat(s string) string { return reNum.ReplaceAllString(s, "N") }
 func TestCorpus(t *testing.T) {
 	verbose := os.Getenv("BPFPLAY_CORPUS_VERBOSE") != ""
 	f := runCorpus(t, verbose)
-	t.Logf("verdict %d/%d (%d%%), error line %d/%d (%d%%), insns_processed %d/%d (%d%%), whole log %d/%d, unpriv verdict %d/%d (%d%%)",
+	t.Logf("verdict %d/%d (%d%%), error line %d/%d (%d%%), insns_processed %d/%d (%d%%), whole log %d/%d, unpriv verdict %d/%d (%d%%), unpriv whole log %d/%d",
 		f.verdict, f.records, pct(f.verdict, f.records), f.errLine, f.bothReject, pct(f.errLine, f.bothReject),
-		f.insns, f.bothAccept, pct(f.insns, f.bothAccept), f.logEqual, f.logs, f.unpriv, f.unprivRecords, pct(f.unpriv, f.unprivRecords))
+		f.insns, f.bothAccept, pct(f.insns, f.bothAccept), f.logEqual, f.logs, f.unpriv, f.unprivRecords, pct(f.unpriv, f.unprivRecords), f.ulogEqual, f.ulogs)
 	cats := make([]string, 0, len(f.disagree))
 	for c := range f.disagree {
 		cats = append(cats, c)

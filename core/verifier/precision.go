@@ -56,7 +56,7 @@ func (v *verifier) backtrackInsn(idx int, regMask *uint32, stackMask *uint64) er
 	}
 	if v.log.level&logLevel2 != 0 {
 		v.verbose("regs=%x stack=%x before ", *regMask, *stackMask)
-		v.verbose("%d: %s\n", idx, v.insnText(idx))
+		v.verbose("%d: %s", idx, v.insnText(idx))
 	}
 	switch cls {
 	case clsALU, clsALU64:
