@@ -111,6 +111,13 @@ type vm struct {
 	left       int64          // the loop's unused chunk while step runs
 }
 
+var stackNames = func() (n [maxFrames + 1]string) {
+	for i := range n {
+		n[i] = "stack#" + itoa(i)
+	}
+	return
+}()
+
 // Run executes the program once.
 func (p *Program) Run(env *Env) *Result {
 	if env == nil {
@@ -141,8 +148,10 @@ func (p *Program) Run(env *Env) *Result {
 		v.traceMax = env.Trace
 	}
 	// Stacks first, so their addresses are the same in every run.
+	stacks := make([]byte, len(v.stacks)*stackSize)
 	for i := range v.stacks {
-		v.stacks[i] = v.sp.add(kindStack, fmt.Sprintf("stack#%d", i), make([]byte, stackSize), true, nil) + stackSize
+		b := stacks[i*stackSize : (i+1)*stackSize : (i+1)*stackSize]
+		v.stacks[i] = v.sp.add(kindStack, stackNames[i], b, true, nil) + stackSize
 		v.sp.regions[len(v.sp.regions)-1].frame = i
 	}
 	v.setupCtx()
