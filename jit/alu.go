@@ -88,7 +88,7 @@ func (f *funcJIT) mov(c *code, pc int, ins isa.Instruction, w, x bool, dst reg) 
 }
 
 // movSX: movsx dst, src8/src16 and movsxd dst, src32 (cpu v4, as Linux
-// 6.6 emits them).
+// 6.12 emits them: testdata/v4-linux612.jsonl).
 func (f *funcJIT) movSX(c *code, w bool, bits int, dst, src reg) {
 	switch {
 	case w && bits == 32:
@@ -96,7 +96,9 @@ func (f *funcJIT) movSX(c *code, w bool, bits int, dst, src reg) {
 	case w:
 		c.emit(rex(true, dst, 0, src), 0x0f, 0xbe+byte(bits/16)) // movsx dst64, src8/src16
 	default:
-		if needREX(false, dst, 0, src) || (bits == 8 && src.needsREXForByte()) {
+		// A byte source always gets a REX (Linux 6.12 emits one even
+		// for al, where it changes nothing).
+		if needREX(false, dst, 0, src) || bits == 8 {
 			c.emit(rex(false, dst, 0, src))
 		}
 		c.emit(0x0f, 0xbe+byte(bits/16)) // movsx dst32, src8/src16

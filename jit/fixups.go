@@ -18,7 +18,7 @@ import (
 //     and "if src == 0 goto +1; mod" (32-bit mod also zero-extends dst
 //     when src is 0);
 //   - signed div/mod by a register (cpu v4): src == 0 and src == -1 are
-//     caught through r11 (BPF_REG_AX) as later Linux verifiers do:
+//     caught through r11 (BPF_REG_AX), with Linux 6.12's sequences:
 //     x s/ 0 = 0, x s% 0 = x, x s/ -1 = -x, x s% -1 = 0;
 //   - by an immediate: 0 and (signed) -1 are replaced by their results
 //     (the verifier rejects a constant 0 divisor; the JIT never sees it);
@@ -198,16 +198,40 @@ func divGuard(ins isa.Instruction) ([]isa.Instruction, int) {
 		}
 		return []isa.Instruction{jK(isa.JEq, s, 0, 2), ins, ja(1), zext}, 1
 	}
-	movAX := isa.Instruction{OpCode: isa.ALUOpCode(cls, isa.Mov, isa.RegSource), Dst: regAXBPF, Src: s}
+	// Linux 6.12's guards (testdata/v4-linux612.jsonl): AX = src,
+	// AX += 1 maps -1 to 0 and 0 to 1; anything above 1 divides.
+	movAX := isa.Instruction{OpCode: isa.ALUOpCode(isa.ALU64Class, isa.Mov, isa.RegSource), Dst: regAXBPF, Src: s}
+	incAX := aluK(isa.Add, regAXBPF, 1)
+	if op == isa.Div {
+		return []isa.Instruction{
+			movAX, incAX,
+			jK(isa.JGT, regAXBPF, 1, 4), // a real divisor
+			jK(isa.JEq, regAXBPF, 0, 1), // -1: negate
+			aluK(isa.Mov, d, 0),         // 0: the result is 0 (negated below: still 0)
+			{OpCode: isa.ALUOpCode(cls, isa.Neg, isa.ImmSource), Dst: d},
+			ja(1),
+			ins,
+		}, 7
+	}
+	zero32 := isa.Instruction{OpCode: isa.ALUOpCode(isa.ALUClass, isa.Mov, isa.ImmSource), Dst: d}
+	if w {
+		return []isa.Instruction{
+			movAX, incAX,
+			jK(isa.JGT, regAXBPF, 1, 3), // a real divisor
+			jK(isa.JEq, regAXBPF, 1, 3), // 0: dst unchanged
+			zero32,                      // -1: the remainder is 0
+			ja(1),
+			ins,
+		}, 6
+	}
 	return []isa.Instruction{
-		movAX,                      // AX = src
-		aluK(isa.Add, regAXBPF, 1), // AX += 1: 0 for -1, 1 for 0
-		jK(isa.JGT, regAXBPF, 1, 5),
-		jK(isa.JEq, regAXBPF, 0, 2),
-		byZero,
-		ja(3),
-		byMinusOne,
+		movAX, incAX,
+		jK(isa.JGT, regAXBPF, 1, 3), // a real divisor
+		jK(isa.JEq, regAXBPF, 1, 4), // 0: dst zero-extended
+		zero32,                      // -1: the remainder is 0
 		ja(1),
 		ins,
-	}, 8
+		ja(1),
+		zext,
+	}, 6
 }

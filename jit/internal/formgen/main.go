@@ -31,11 +31,16 @@ import (
 
 func main() {
 	input := flag.Bool("input", false, "write the oracle input (JSONL) to stdout")
+	v4 := flag.Bool("v4", false, "with -input: the cpu v4 cases (for a kernel newer than 6.1)")
 	table := flag.String("table", "", "write the Go table from this vectors file (the oracle's answers)")
 	flag.Parse()
 	switch {
 	case *input:
-		if err := writeInput(); err != nil {
+		cases := forms.Cases()
+		if *v4 {
+			cases = forms.V4Cases()
+		}
+		if err := writeInput(cases); err != nil {
 			fail(err)
 		}
 	case *table != "":
@@ -53,10 +58,10 @@ func fail(err error) {
 	os.Exit(1)
 }
 
-func writeInput() error {
+func writeInput(cases []forms.Case) error {
 	w := bufio.NewWriter(os.Stdout)
 	defer w.Flush()
-	for _, c := range forms.Cases() {
+	for _, c := range cases {
 		p, _, err := c.Program()
 		if err != nil {
 			return err

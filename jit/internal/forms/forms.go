@@ -330,3 +330,62 @@ func xsuf(sz string) string {
 	}
 	return "_64"
 }
+
+// Markers around the instruction under test in the cpu v4 cases: the
+// kernel's code between "mov r15d, 0x11111111" and "mov r15d,
+// 0x22222222" is the instruction's (and its run-time guards').
+const (
+	MarkerBefore = "r9 = 0x11111111"
+	MarkerAfter  = "r9 = 0x22222222"
+)
+
+// V4Cases are the cpu v4 instructions (sign-extending moves and loads,
+// signed division, unconditional byte swaps, gotol), for a kernel newer
+// than 6.1. Each is the prelude, a marker, the instruction, a marker.
+func V4Cases() []Case {
+	var cs []Case
+	add := func(name, test string) {
+		cs = append(cs, Case{Name: name, Setup: MarkerBefore, Test: test + "\n" + MarkerAfter})
+	}
+	for _, d := range []int{0, 1, 2, 5} {
+		for _, src := range []int{0, 1, 2, 5} {
+			for _, bits := range []int{8, 16, 32} {
+				add(fmt.Sprintf("movsx64 r%d = (s%d)r%d", d, bits, src), fmt.Sprintf("r%d = (s%d)r%d", d, bits, src))
+				if bits < 32 {
+					add(fmt.Sprintf("movsx32 w%d = (s%d)w%d", d, bits, src), fmt.Sprintf("w%d = (s%d)w%d", d, bits, src))
+				}
+			}
+		}
+	}
+	for _, d := range []int{0, 1, 5} {
+		for _, base := range []int{10, 2} {
+			setup := ""
+			if base != 10 {
+				setup = fmt.Sprintf("r%d = r10\n", base)
+			}
+			for _, sz := range []string{"s8", "s16", "s32"} {
+				cs = append(cs, Case{Name: fmt.Sprintf("ldsx r%d = *(%s *)(r%d -16)", d, sz, base),
+					Setup: setup + MarkerBefore, Test: fmt.Sprintf("r%d = *(%s *)(r%d -16)\n%s", d, sz, base, MarkerAfter)})
+			}
+		}
+	}
+	for _, w := range []string{"r", "w"} {
+		for _, op := range []string{"s/=", "s%="} {
+			for _, d := range []int{0, 3, 1} {
+				add(fmt.Sprintf("sdiv %s%d %s 7", w, d, op), fmt.Sprintf("%s%d %s 7", w, d, op))
+				add(fmt.Sprintf("sdiv %s%d %s -3", w, d, op), fmt.Sprintf("%s%d %s -3", w, d, op))
+				for _, s := range []int{0, 3, 1} {
+					add(fmt.Sprintf("sdiv %s%d %s %s%d", w, d, op, w, s), fmt.Sprintf("%s%d %s %s%d", w, d, op, w, s))
+				}
+			}
+		}
+	}
+	for _, d := range []int{0, 1, 5} {
+		for _, bits := range []int{16, 32, 64} {
+			add(fmt.Sprintf("bswap%d r%d", bits, d), fmt.Sprintf("r%d = bswap%d r%d", d, bits, d))
+		}
+	}
+	add("gotol +0", "gotol +0")
+	add("gotol +1", "gotol +1\nr0 = 5")
+	return cs
+}
