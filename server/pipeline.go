@@ -3,6 +3,8 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -53,4 +55,26 @@ func (p *Pipeline) Run(ctx context.Context, raw json.RawMessage) (*RunResult, er
 		return nil, err
 	}
 	return res, nil
+}
+
+// Probe checks that the pipeline really runs programs natively: it runs
+// a two-instruction program with the native engine and expects the
+// answer to come from that engine with the right r0. `bpfplay serve`
+// turns /api/run on only when Probe succeeds, so the API never claims
+// native runs that the build cannot do.
+func (p *Pipeline) Probe(ctx context.Context) error {
+	resp := p.Load(ctx, &load.Request{
+		Source:   load.Source{Text: "r0 = 42\nexit\n"},
+		ProgType: "socket_filter",
+		Run:      &load.RunOptions{Engine: "native", Data: make([]byte, 64)},
+	})
+	switch {
+	case resp == nil || resp.Run == nil:
+		return errors.New("native runs are not available: the pipeline did not run the self-test program")
+	case resp.Run.Engine != "native":
+		return fmt.Errorf("native runs are not available yet: the load pipeline ran the self-test with the %s, not natively", resp.Run.Engine)
+	case !resp.Run.OK || resp.Run.R0 != 42:
+		return fmt.Errorf("native runs are not available: the self-test program returned r0 %d (ok %v): %s", resp.Run.R0, resp.Run.OK, resp.Run.Error)
+	}
+	return nil
 }

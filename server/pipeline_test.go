@@ -108,3 +108,44 @@ func TestPipelineRun(t *testing.T) {
 		})
 	}
 }
+
+func TestPipelineProbe(t *testing.T) {
+	tests := []struct {
+		name string
+		load func(context.Context, *load.Request) *load.Response
+		want string // error substring; "" = available
+	}{
+		{name: "the interpreter answers instead", load: func(ctx context.Context, req *load.Request) *load.Response {
+			r := *req
+			ro := *req.Run
+			ro.Engine = "interp"
+			r.Run = &ro
+			return load.Load(ctx, &r)
+		}, want: "ran the self-test with the interpreter, not natively"},
+		{name: "a native engine", load: func(ctx context.Context, req *load.Request) *load.Response {
+			r := load.Load(ctx, req)
+			r.Run.Engine = "native"
+			return r
+		}},
+		{name: "a native engine that is wrong", load: func(ctx context.Context, req *load.Request) *load.Response {
+			return &load.Response{Run: &load.RunResult{Engine: "native", OK: true, R0: 7}}
+		}, want: "returned r0 7"},
+		{name: "no run at all", load: func(ctx context.Context, req *load.Request) *load.Response {
+			return &load.Response{}
+		}, want: "did not run"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			err := (&server.Pipeline{Load: tc.load}).Probe(context.Background())
+			if tc.want == "" {
+				if err != nil {
+					t.Fatalf("Probe: %v", err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("Probe = %v, want an error with %q", err, tc.want)
+			}
+		})
+	}
+}

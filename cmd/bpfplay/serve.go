@@ -15,6 +15,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/bpfplay/bpfplay/core/load"
 	"github.com/bpfplay/bpfplay/server"
 	"github.com/bpfplay/bpfplay/server/clang"
 	"github.com/bpfplay/bpfplay/server/store"
@@ -105,13 +106,20 @@ func serve(ctx context.Context, e *env, o serveOptions) int {
 		cfg.Store, where = db, db.Path()
 	}
 
-	switch {
-	case o.noNative:
+	if o.noNative {
 		cfg.RunUnavailable = "native runs are disabled on this server (bpfplay serve --no-native)"
-	default:
-		// The JIT's sandboxed native runner (issue 6) has not landed;
-		// /api/run says so instead of pretending.
-		cfg.RunUnavailable = "native runs are not available yet: this build has no sandboxed JIT runner"
+	} else {
+		// /api/run is on only when the pipeline proves it runs JIT code
+		// natively (a child process running a two-instruction program);
+		// otherwise it answers 501 with the probe's reason.
+		pipe := &server.Pipeline{Load: load.Load}
+		pctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		if err := pipe.Probe(pctx); err != nil {
+			cfg.RunUnavailable = err.Error()
+		} else {
+			cfg.Runner = pipe
+		}
+		cancel()
 	}
 
 	switch c, err := clang.Find(); {
