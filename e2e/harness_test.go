@@ -18,13 +18,16 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
+	"github.com/bpfplay/bpfplay/server"
+	"github.com/bpfplay/bpfplay/server/store"
 	"github.com/bpfplay/bpfplay/web"
 )
 
 // artifacts is where screenshots and figures go.
 const artifacts = "artifacts"
 
-var site *httptest.Server
+// site is the real server; static is web/dist on a plain file server.
+var site, static *httptest.Server
 
 func TestMain(m *testing.M) {
 	if !web.HasSite() {
@@ -37,14 +40,26 @@ func TestMain(m *testing.M) {
 	}
 	os.MkdirAll(artifacts, 0o755)
 	site = httptest.NewServer(siteHandler())
+	static = httptest.NewServer(staticHandler())
 	code := m.Run()
 	site.Close()
+	static.Close()
 	os.Exit(code)
 }
 
-// siteHandler serves the embedded site as a static host would. (When the
-// server package lands, the tests switch to its handler.)
+// siteHandler is the real server's handler (bpfplay serve), with an
+// in-memory share store and no native runner or compiler.
 func siteHandler() http.Handler {
+	s, err := server.New(server.Config{Site: web.Site(), SiteHint: web.BuildHint, Store: store.NewMemory(), Limits: server.Limits{NoRateLimit: true}})
+	if err != nil {
+		panic("BUG: server.New: " + err.Error())
+	}
+	return s
+}
+
+// staticHandler serves web/dist as a plain static host would (no API):
+// the playground must work there too.
+func staticHandler() http.Handler {
 	fsys := web.Site()
 	files := http.FileServer(http.FS(fsys))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -115,7 +130,8 @@ func newBrowser(t *testing.T, o browserOpt) *browser {
 	t.Cleanup(func() { cancelC(); cancelA() })
 	b.ctx = ctx
 	// The first Run starts the browser; its context must have no timeout.
-	if err := chromedp.Do(ctx); err != nil {
+	// The viewport is emulated so screenshots have exactly this size.
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(int64(o.width), int64(o.height))); err != nil {
 		t.Fatalf("starting Chromium: %v", err)
 	}
 	return b
@@ -150,7 +166,7 @@ func (b *browser) listen(ev any) {
 }
 
 // timeout bounds one step; the browser itself lives as long as the test.
-const timeout = 45 * time.Second
+const timeout = 60 * time.Second
 
 func (b *browser) do(t *testing.T, actions ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
@@ -227,7 +243,7 @@ func (b *browser) shot(t *testing.T, name string) {
 
 // waitJS polls a JavaScript expression until it is truthy.
 func waitJS(expr string) chromedp.Action[chromedp.Void] {
-	return void(chromedp.Poll[any](expr, chromedp.WithPollingInterval(20*time.Millisecond), chromedp.WithPollingTimeout(30*time.Second)))
+	return void(chromedp.Poll[bool]("!!("+expr+")", chromedp.WithPollingInterval(20*time.Millisecond), chromedp.WithPollingTimeout(40*time.Second)))
 }
 
 // void drops an action's value.

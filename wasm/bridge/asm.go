@@ -172,3 +172,5 @@ func init() {
 	register("assemble", assemble)
 	register("disassemble", disassemble)
 }
+
+func conformanceParse(data string) (*conformance.Test, error) { return conformance.ParseData(data) }

@@ -76,12 +76,13 @@ func marshal(r Response) []byte {
 // Capabilities describes this build for the page.
 type Capabilities struct {
 	Methods   []string `json:"methods"`
+	Dialects  []string `json:"dialects"` // assembly dialects "assemble" reads
 	GoVersion string   `json:"go_version"`
 	Version   string   `json:"version"` // module version or VCS revision when known
 }
 
 func capabilities(json.RawMessage) (any, error) {
-	c := Capabilities{GoVersion: runtime.Version(), Version: "devel"}
+	c := Capabilities{GoVersion: runtime.Version(), Version: "devel", Dialects: dialectNames()}
 	for m := range methods {
 		c.Methods = append(c.Methods, m)
 	}

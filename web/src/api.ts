@@ -55,6 +55,7 @@ export interface Diagnostic {
 
 export interface Capabilities {
   methods: string[];
+  dialects: string[];
   go_version: string;
   version: string;
 }

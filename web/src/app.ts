@@ -26,7 +26,7 @@ const PANE_LABEL: Record<Pane, string> = { verifier: "Verifier", run: "Run", jit
 const COMMON_TYPES = ["socket_filter", "xdp", "sched_cls", "sched_act", "cgroup_skb", "kprobe", "tracepoint", "raw_tracepoint", "lwt_in", "sk_skb", "flow_dissector"];
 
 /** Figures the e2e tests read (docs/web.md). */
-const metrics = { firstVerdictMs: -1, lastAnalyzeMs: -1, lastCoreMs: -1, analyses: 0, runs: 0, lastRunMs: -1, uncaught: [] as string[] };
+const metrics = { firstVerdictMs: -1, lastAnalyzeMs: -1, lastCoreMs: -1, analyses: 0, runs: 0, lastRunMs: -1, uncaught: [] as string[], lastSource: "" };
 
 class App {
   core: Core;
@@ -112,6 +112,7 @@ class App {
     progType: () => this.st.prog_type,
     missing: (what) => {
       if (this.core.has("load")) return "";
+      if (what === "run" && this.core.has("run")) return "This build has no verifier yet: Run executes the program in the interpreter without verifying it first.";
       const names = { verify: "The verifier", run: "Running programs", jit: "The JIT" };
       return `${names[what]} is not available in this build of bpfplay yet (the core's load pipeline is not compiled in).`;
     },
@@ -150,6 +151,11 @@ class App {
       this.types = [];
     }
     this.fillTypes();
+    // Say which source languages this build cannot read yet.
+    for (const o of Array.from((this.el.dialectSel as HTMLSelectElement).options)) {
+      const known = o.value === "cbpf" ? this.core.has("load") : (this.core.caps?.dialects ?? []).includes(o.value);
+      if (!known) o.textContent += " — not in this build yet";
+    }
     const st = await restored;
     if (st) this.apply(st);
     else this.apply(this.st);
@@ -244,6 +250,7 @@ class App {
     this.stepper = null;
     this.renderAll();
     metrics.lastAnalyzeMs = performance.now() - t0;
+    metrics.lastSource = this.st.source;
     metrics.lastCoreMs = this.core.lastCallMs;
     metrics.analyses++;
     if (metrics.firstVerdictMs < 0) metrics.firstVerdictMs = performance.now();
@@ -251,7 +258,8 @@ class App {
 
   async run(): Promise<void> {
     if (this.running) return;
-    if (!this.core.has("load")) {
+    const method = this.core.has("load") ? "load" : this.core.has("run") ? "run" : "";
+    if (!method) {
       this.showPane("run");
       return renderRun(this.el["pane-run"], this.view, this.ctx, false, () => {});
     }
@@ -273,7 +281,7 @@ class App {
     const t0 = performance.now();
     const gen = ++this.generation;
     try {
-      const v = loadView(await this.core.call("load", req));
+      const v = loadView(await this.core.call(method, req));
       if (gen === this.generation) this.view = v;
     } catch (e) {
       if (e instanceof CoreError && e.kind === "cancelled") toast("Run cancelled.");
@@ -372,7 +380,7 @@ class App {
     const parts: (Node | null)[] = [];
     parts.push(h("section", { class: "bp-section" },
       h("h3", null, "Packet"),
-      h("div", { class: "bp-row" }, ...templates.map((tp) => h("button", { class: "bp-chip", onclick: () => { pkt.value = templateHex(tp.id); update(); } }, tp.label))),
+      h("div", { class: "bp-row" }, ...templates.map((tp) => h("button", { class: "bp-chip", "data-template": tp.id, onclick: () => { pkt.value = templateHex(tp.id); update(); } }, tp.label))),
       pkt, info));
     if (t?.ctx) parts.push(this.ctxEditor(t.ctx));
     parts.push(this.mapsEditor());
@@ -460,6 +468,7 @@ class App {
 
   async openFile(f: File): Promise<void> {
     const buf = new Uint8Array(await f.arrayBuffer());
+    if (buf.length === 0) return this.showError(`${f.name} is empty.`);
     if (buf.length < 4 || buf[0] !== 0x7f || buf[1] !== 0x45 || buf[2] !== 0x4c || buf[3] !== 0x46) {
       // Text files are taken as source.
       const text = new TextDecoder().decode(buf);
@@ -633,6 +642,12 @@ if (root) {
     app,
     setSource: (s: string) => { app.editor.text = s; },
     state: () => app.st,
+    /** Share-link fragment sizes of the gallery's examples. */
+    linkSizes: async () => {
+      const out: Record<string, number> = {};
+      for (const ex of examples) out[ex.id] = (await shareFragment(stateFromExample(ex))).length;
+      return out;
+    },
   };
   void app.start();
 }

@@ -22,7 +22,9 @@ async function main() {
     }
   }
   const core = defaultCore();
-  const started = core.start();
+  const started = core.start().then(() => {
+    (window as unknown as { __bpfplayCaps: unknown }).__bpfplayCaps = core.caps; // read by the e2e tests
+  });
   const box = h("div", null);
   host.append(box);
   if (problem) host.prepend(h("div", { class: "bp-msg bad", role: "alert" }, problem));

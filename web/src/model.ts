@@ -62,6 +62,9 @@ export interface RunView {
   trace: TraceStep[];
   truncated: boolean;
   ns: number | null;
+  faultPC: number | null;
+  /** False when the program ran without being verified. */
+  verified: boolean;
 }
 
 export interface JitLine {
@@ -158,7 +161,7 @@ function bigOf(v: any): bigint | null {
   return null;
 }
 
-function runOf(v: any): RunView | null {
+function runOf(v: any, top?: any): RunView | null {
   if (!v || typeof v !== "object") return null;
   return {
     ok: v.ok !== false,
@@ -173,6 +176,8 @@ function runOf(v: any): RunView | null {
     trace: arr(v.trace).map((t: any) => ({ pc: num(t?.pc) ?? 0, regs: t?.regs && typeof t.regs === "object" ? t.regs : {} })),
     truncated: !!(v.trace_truncated ?? v.TraceTruncated),
     ns: num(v.ns ?? v.duration_ns),
+    faultPC: num(v.fault_pc),
+    verified: top?.verified !== false,
   };
 }
 
@@ -202,7 +207,7 @@ export function loadView(r: any): LoadView {
     runtime: str(load.runtime),
     interpreter: str(load.interpreter),
     id: num(load.id ?? r?.id),
-    run: runOf(r?.run),
+    run: runOf(r?.run, r),
     jit: jitOf(r?.jit),
     raw: r,
   };

@@ -120,9 +120,13 @@ function retvalCard(run: RunView, ctx: PaneContext): HTMLElement {
     doc ? h("span", { class: "doc" }, doc) : null));
 }
 
+/** The step debugger over a run's trace. Position i means i instructions
+ * have executed: the editor marks the next one (trace[i].pc), the
+ * registers are their values after i steps, and those the last step wrote
+ * are highlighted. */
 export class Stepper {
   private i = 0;
-  private snaps: Record<string, string>[] = [];
+  private snaps: Record<string, string>[] = [{}];
   constructor(
     private trace: TraceStep[],
     private el: HTMLElement,
@@ -137,7 +141,7 @@ export class Stepper {
     this.render();
   }
   step(d: number): void {
-    this.i = Math.max(0, Math.min(this.trace.length - 1, this.i + d));
+    this.i = Math.max(0, Math.min(this.trace.length, this.i + d));
     this.render();
   }
   runTo(): void {
@@ -152,20 +156,22 @@ export class Stepper {
   }
   private render(): void {
     const n = this.trace.length;
-    const cur = this.trace[this.i];
+    const next = this.trace[this.i];
     const snap = this.snaps[this.i] ?? {};
-    const changed = new Set(Object.keys(cur?.regs ?? {}));
+    const changed = new Set(Object.keys(this.i > 0 ? this.trace[this.i - 1].regs : {}));
     const regs = Object.keys(snap).sort((a, b) => +a.slice(1) - +b.slice(1) || a.localeCompare(b));
     clear(this.el,
       h("div", { class: "bp-stepper" },
         h("button", { class: "bp-btn", title: "Step back (Alt+←)", "data-testid": "step-back", onclick: () => this.step(-1), disabled: this.i === 0 }, "← Back"),
-        h("button", { class: "bp-btn", title: "Step (Alt+→)", "data-testid": "step", onclick: () => this.step(1), disabled: this.i >= n - 1 }, "Step →"),
-        h("button", { class: "bp-btn", title: "Run to the cursor's instruction", onclick: () => this.runTo() }, "Run to cursor"),
+        h("button", { class: "bp-btn", title: "Step (Alt+→)", "data-testid": "step", onclick: () => this.step(1), disabled: this.i >= n }, "Step →"),
+        h("button", { class: "bp-btn", title: "Run to the instruction under the cursor", onclick: () => this.runTo() }, "Run to cursor"),
         h("button", { class: "bp-btn ghost", onclick: () => { this.i = 0; this.render(); } }, "Restart"),
-        h("span", { class: "pos", "data-testid": "step-pos" }, `step ${this.i + 1} / ${n} · pc ${cur?.pc ?? "—"}`)),
-      h("div", { class: "bp-card bp-regs", "data-testid": "regs" }, ...regs.map((r) =>
-        h("div", { class: "bp-reg" + (changed.has(r) ? " changed" : "") }, h("span", { class: "n" }, r), h("span", null, snap[r])))));
-    this.onPC(cur ? cur.pc : null);
+        h("span", { class: "pos", "data-testid": "step-pos" }, `step ${this.i} / ${n} · ${next ? `next: insn ${next.pc}` : "exited"}`)),
+      regs.length
+        ? h("div", { class: "bp-card bp-regs", "data-testid": "regs" }, ...regs.map((r) =>
+            h("div", { class: "bp-reg" + (changed.has(r) ? " changed" : "") }, h("span", { class: "n" }, r), h("span", null, snap[r]))))
+        : h("div", { class: "bp-card pad bp-note", "data-testid": "regs" }, "No register written yet: r1 holds the context and r10 the frame pointer."));
+    this.onPC(next ? next.pc : null);
   }
 }
 
@@ -177,7 +183,10 @@ export function renderRun(el: HTMLElement, v: LoadView | null, ctx: PaneContext,
     return clear(el, why ? h("div", { class: "bp-msg info" }, why) : null, empty("Not run yet", "Press Run (Ctrl/⌘-Enter) to run the program on the input packet."));
   }
   const parts: (Node | null)[] = [];
-  if (!run.ok) parts.push(h("div", { class: "bp-msg bad", "data-testid": "run-error" }, run.error || `the run failed (errno ${run.errno})`));
+  if (!run.verified) parts.push(h("div", { class: "bp-msg warn" }, ctx.missing("run") || "The program ran without being verified."));
+  if (!run.ok) parts.push(h("div", { class: "bp-msg bad", "data-testid": "run-error" },
+    run.faultPC !== null ? h("a", { href: "#", class: "pc", onclick: (e: Event) => { e.preventDefault(); ctx.goToPC(run.faultPC!); } }, `insn ${run.faultPC}`) : null,
+    run.faultPC !== null ? ": " : "", run.error || `the run failed (errno ${run.errno})`));
   if (run.retval !== null) parts.push(section("Result", retvalCard(run, ctx)));
   const facts: [string, string][] = [];
   if (run.executed !== null) facts.push(["insns executed", String(run.executed)]);

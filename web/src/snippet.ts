@@ -38,13 +38,14 @@ export function mountSnippet(host: HTMLElement, o: SnippetOptions): void {
     try {
       const core = await o.core();
       clear(out, h("span", { class: "bp-spin" }), " running…");
-      if (!core.has("load")) {
+      const method = core.has("load") ? "load" : core.has("run") ? "run" : "";
+      if (!method) {
         const v = assembleView(await core.call("assemble", { text: st.source, dialect: st.dialect }));
         if (v.asmErrors.length) return show(false, "does not assemble", v.asmErrors.map((e) => `${e.line}:${e.col}: ${e.message}`).join("\n"), v.asmErrors[0].line);
         return show(true, `assembled: ${v.listing.length} instructions`, "The verifier and the interpreter are not available in this build of bpfplay yet.");
       }
       const data = toHex(parseHex(st.packet ?? ""));
-      const v = loadView(await core.call("load", { source: { text: st.source, dialect: st.dialect }, prog_type: st.prog_type, maps: st.maps, log_level: 1, run: { data } }));
+      const v = loadView(await core.call(method, { source: { text: st.source, dialect: st.dialect }, prog_type: st.prog_type, maps: st.maps, log_level: 1, run: { data } }));
       if (v.asmErrors.length) return show(false, "does not assemble", v.asmErrors.map((e) => `${e.line}:${e.col}: ${e.message}`).join("\n"), v.asmErrors[0].line);
       const f = v.verifier;
       if (f && !f.accepted) return show(false, "rejected by the verifier", (f.errorPC !== null ? `insn ${f.errorPC}: ` : "") + f.error, lineOf(v, f.errorPC));
@@ -54,7 +55,7 @@ export function mountSnippet(host: HTMLElement, o: SnippetOptions): void {
       if (r?.retval != null) lines.push(`r0 = ${retvalText(r.retval).dec} (${retvalText(r.retval).hex})`);
       if (r && !r.ok) lines.push(r.error);
       for (const l of r?.output ?? []) lines.push(l);
-      show(!r || r.ok, "accepted", lines.join("\n"));
+      show(!r || r.ok, f ? "accepted" : "ran (not verified: this build has no verifier yet)", lines.join("\n"));
     } catch (e) {
       show(false, e instanceof CoreError && e.kind === "cancelled" ? "cancelled" : "error", (e as Error).message);
     } finally {
