@@ -44,15 +44,15 @@ func (a *ArrayMap) Update(key, value []byte, flags uint64) error {
 	if flags&^FLock > Exist {
 		return EINVAL
 	}
-	if flags&FLock != 0 {
-		return EINVAL // no value has a bpf_spin_lock (the runtime has no BTF)
-	}
 	i := keyIndex(key)
 	if i >= a.spec.MaxEntries {
 		return E2BIG
 	}
-	if flags&^FLock == NoExist {
+	if flags&NoExist != 0 {
 		return EEXIST
+	}
+	if flags&FLock != 0 {
+		return EINVAL // no value has a bpf_spin_lock (the runtime has no BTF)
 	}
 	copy(a.Lookup(key), value)
 	return nil

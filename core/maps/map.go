@@ -110,10 +110,42 @@ const (
 	accessFlagsMask = FRdonly | FWronly | FRdonlyProg | FWronlyProg
 )
 
+// allowedFlags is, per kind, the map_flags bits BPF_MAP_CREATE accepts
+// in Linux 6.1 (measured with the kernel oracle, one bit at a time: see
+// maps/more/create/* in testdata/oracle.jsonl). Per-CPU kinds refuse
+// BPF_F_NUMA_NODE; only array takes BPF_F_MMAPABLE; only
+// perf_event_array takes BPF_F_PRESERVE_ELEMS.
+var allowedFlags = map[Type]uint32{
+	Array:               FNumaNode | accessFlagsMask | FMmapable | FInnerMap,
+	PercpuArray:         accessFlagsMask,
+	Hash:                FNoPrealloc | FNumaNode | accessFlagsMask | FZeroSeed,
+	PercpuHash:          FNoPrealloc | accessFlagsMask | FZeroSeed,
+	LRUHash:             FNoPrealloc | FNoCommonLRU | FNumaNode | accessFlagsMask | FZeroSeed,
+	LRUPercpuHash:       FNoPrealloc | FNoCommonLRU | accessFlagsMask | FZeroSeed,
+	Queue:               FNumaNode | accessFlagsMask,
+	Stack:               FNumaNode | accessFlagsMask,
+	LPMTrie:             FNoPrealloc | FNumaNode | accessFlagsMask,
+	RingBuf:             FNumaNode,
+	ProgArray:           FNumaNode | FRdonly | FWronly,
+	PerfEventArray:      FNumaNode | FRdonly | FWronly | FPreserveElem,
+	DevMap:              FNumaNode | FRdonly | FWronly,
+	DevMapHash:          FNumaNode | FRdonly | FWronly,
+	CgroupStorage:       FNumaNode | accessFlagsMask,
+	PercpuCgroupStorage: FNumaNode | accessFlagsMask,
+	ArrayOfMaps:         FNumaNode | FRdonly | FWronly,
+	HashOfMaps:          FNoPrealloc | FNumaNode | accessFlagsMask | FZeroSeed,
+}
+
 // New creates a map, checking the spec as BPF_MAP_CREATE does.
 func New(s *Spec) (Map, error) {
 	if s.Flags&(FRdonly|FWronly) == FRdonly|FWronly || s.Flags&(FRdonlyProg|FWronlyProg) == FRdonlyProg|FWronlyProg {
 		return nil, createErr(EINVAL, "read-only and write-only flags together")
+	}
+	if (s.Type == LRUHash || s.Type == LRUPercpuHash) && s.Flags&FNoPrealloc != 0 {
+		return nil, createErr(ENOTSUPP, "LRU maps are always preallocated")
+	}
+	if allowed, ok := allowedFlags[s.Type]; ok && s.Flags&^allowed != 0 {
+		return nil, createErr(EINVAL, "map_flags %#x: %s takes only %#x", s.Flags, s.Type, allowed)
 	}
 	switch s.Type {
 	case Array, PercpuArray:

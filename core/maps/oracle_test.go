@@ -23,5 +23,5 @@ var (
 )
 
 func TestOracle(t *testing.T) {
-	oracletest.Run(t, mapCases(), "testdata/oracle.jsonl", *oracleIn, *oracleTrim)
+	oracletest.Run(t, append(mapCases(), moreMapCases()...), "testdata/oracle.jsonl", *oracleIn, *oracleTrim)
 }
