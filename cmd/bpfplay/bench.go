@@ -17,7 +17,7 @@ import (
 func init() {
 	register(&command{
 		name:    "bench",
-		args:    "[--json] [--runs N] DIR",
+		args:    "[--json] [--jit] [--runs N] DIR",
 		summary: "time the interpreter on benchmark .data programs (ns per executed instruction)",
 		help: `Runs every .data program in DIR (e.g. ../shared/bench), checks its
 result, then times it: one warm-up run and N timed runs, each measured in
@@ -25,10 +25,13 @@ thread CPU time (wall time where the platform has no thread clock). Prints
 min/median/max nanoseconds per executed instruction; with --json one line
 per program: {"program": "sum_loop", "insns": 30000003,
 "ns_per_insn": {"min": ..., "median": ..., "max": ...}}.
-Figures depend on the machine's load: quote them with the load average.`,
+Figures depend on the machine's load: quote them with the load average.
+With --jit the program runs natively as bpfplay's x86-64 JIT code
+(linux/amd64), timed in thread CPU time inside the runner process.`,
 		setup: func(fs *flag.FlagSet) func(*env, []string) int {
 			asJSON := fs.Bool("json", false, "one JSON object per program")
 			runs := fs.Int("runs", 11, "timed runs per program")
+			useJIT := fs.Bool("jit", false, "time the JIT's native code instead of the interpreter")
 			return func(e *env, args []string) int {
 				if len(args) != 1 {
 					return usageError(e, "bench", "want the directory of .data programs")
@@ -45,7 +48,11 @@ Figures depend on the machine's load: quote them with the load average.`,
 				bad := false
 				for _, f := range files {
 					name := strings.TrimSuffix(filepath.Base(f), ".data")
-					r, err := benchOne(f, max(*runs, 1))
+					one := benchOne
+					if *useJIT {
+						one = benchNative
+					}
+					r, err := one(f, max(*runs, 1))
 					if err != nil {
 						fmt.Fprintf(e.stderr, "bpfplay bench: %s: %v\n", name, err)
 						bad = true

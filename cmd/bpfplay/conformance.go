@@ -15,15 +15,17 @@ import (
 func init() {
 	register(&command{
 		name:    "conformance",
-		args:    "[-v] [DIR|FILE.data]...",
+		args:    "[-v] [--jit] [DIR|FILE.data]...",
 		summary: "run bpf_conformance .data tests in the interpreter",
 		help: `Runs every .data file (the bpf_conformance format) in the given
 directories (default: testdata/conformance/tests) and compares r0 with the
 file's "-- result". A file with an "-- error" section passes when its program
 is refused (the negative tests). Ends with a line "N passed, M failed"; the
-exit status is 1 when anything failed.`,
+exit status is 1 when anything failed. With --jit the programs run natively
+as x86-64 machine code from bpfplay's JIT (linux/amd64; see docs/jit.md).`,
 		setup: func(fs *flag.FlagSet) func(*env, []string) int {
 			verbose := fs.Bool("v", false, "print every test, not only failures")
+			useJIT := fs.Bool("jit", false, "run natively under the JIT instead of the interpreter")
 			return func(e *env, args []string) int {
 				if len(args) == 0 {
 					args = []string{"testdata/conformance/tests"}
@@ -43,8 +45,17 @@ exit status is 1 when anything failed.`,
 				}
 				sort.Strings(files)
 				passed, failed := 0, 0
-				for _, f := range files {
-					msg := runConformanceFile(f)
+				var jitMsgs []string
+				if *useJIT {
+					jitMsgs = conformanceNative(files)
+				}
+				for i, f := range files {
+					var msg string
+					if *useJIT {
+						msg = jitMsgs[i]
+					} else {
+						msg = runConformanceFile(f)
+					}
 					if msg == "" {
 						passed++
 						if *verbose {

@@ -13,6 +13,9 @@ func TestJitCommand(t *testing.T) {
 	bad := strings.Replace(vec, `"name":"one"`, `"name":"bad"`, 1)
 	bad = strings.Replace(bad, "b801000000c9", "b802000000c9", 1)
 	dir := t.TempDir()
+	benchDir := filepath.Join(dir, "bench")
+	os.Mkdir(benchDir, 0o755)
+	os.WriteFile(filepath.Join(benchDir, "loop.data"), []byte("-- asm\nmov %r0, 0\nmov %r1, 1\nl:\nadd %r0, %r1\nadd %r1, 1\njle %r1, 1000, l\nexit\n-- result\n0x7a314\n"), 0o644)
 	good := filepath.Join(dir, "good.jsonl")
 	wrong := filepath.Join(dir, "wrong.jsonl")
 	os.WriteFile(good, []byte(vec), 0o644)
@@ -38,6 +41,16 @@ func TestJitCommand(t *testing.T) {
 		{name: "vectors differ", args: []string{"jit", "--vectors", wrong}, code: exitBad,
 			outSub: []string{"bad [priv]: byte 12 (0xc) differs", "=>", "mov $0x2,%eax", "mov $0x1,%eax", "1 matched, 1 differ"}},
 		{name: "bad asm", stdin: "r0 = \n", args: []string{"jit", "-"}, code: exitBad},
+		{name: "run --jit", stdin: "r0 = 6\nr0 *= 7\nexit\n", args: []string{"run", "--jit", "-"}, code: exitOK,
+			outSub: []string{"r0 = 0x2a (42)", "ran natively"}},
+		{name: "run --jit fault", stdin: "r1 = 0\nr0 = *(u64 *)(r1 +8)\nexit\n", args: []string{"run", "--jit", "-"}, code: exitBad},
+		{name: "run --jit map", stdin: "r1 = map[m] ll\nr2 = r10\nr2 += -4\n*(u32 *)(r10 -4) = 0\ncall bpf_map_lookup_elem\nif r0 == 0 goto out\n*(u64 *)(r0 +0) = 9\nout:\nr0 = 0\nexit\n",
+			args: []string{"run", "--jit", "--map", "m=array:4:8:2", "-"}, code: exitOK,
+			outSub: []string{"map m (array): 2 entries", "00000000: 0900000000000000"}},
+		{name: "conformance --jit", args: []string{"conformance", "--jit", "../../testdata/conformance/tests"}, code: exitOK,
+			outSub: []string{"313 passed, 0 failed"}},
+		{name: "bench --jit", args: []string{"bench", "--jit", "--runs", "2", benchDir}, code: exitOK,
+			outSub: []string{"loop ", "(ns/insn)"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -22,7 +22,7 @@ import (
 func init() {
 	register(&command{
 		name:    "run",
-		args:    "[--prog-type T] [--data HEX | --data-file F] [--ctx HEX] [--map NAME=SPEC]... [--trace] FILE|-",
+		args:    "[--prog-type T] [--data HEX | --data-file F] [--ctx HEX] [--map NAME=SPEC]... [--trace] [--jit] FILE|-",
 		summary: "run a program in the interpreter (no verifier) and print r0, output and maps",
 		help: `Runs the program as BPF_PROG_TEST_RUN would, without the verifier:
 the context is built from the packet (--data) and the context struct (--ctx)
@@ -34,7 +34,12 @@ instructions (--dialect raw: bytes, or hex text).
 Maps named in the assembly (r1 = map[counts] ll) are created from --map
 NAME=TYPE:KEY_SIZE:VALUE_SIZE:MAX_ENTRIES[:FLAGS], e.g.
 --map counts=hash:4:8:16. The exit status is 0 when the program exited, 1 on
-a fault (the message names the pc).`,
+a fault (the message names the pc).
+
+--jit runs the program natively as bpfplay's x86-64 JIT code (linux/amd64,
+in a sandboxed child process; see docs/jit.md): r1 points to the memory (the
+.data file's, else --data, else --ctx) and r2 holds its length; there is no
+program context model natively yet.`,
 		setup: func(fs *flag.FlagSet) func(*env, []string) int {
 			progType := fs.String("prog-type", "socket_filter", "program type (kernel enum name without BPF_PROG_TYPE_)")
 			dialect := fs.String("dialect", "", "input: kernel, conformance or raw (default: conformance for .data files, else kernel)")
@@ -46,6 +51,7 @@ a fault (the message names the pc).`,
 			budget := fs.Int64("budget", interp.DefaultBudget, "instruction budget")
 			seed := fs.Uint64("seed", 1, "seed of bpf_get_prandom_u32")
 			jsonOut := fs.Bool("json", false, "print the result as JSON")
+			useJIT := fs.Bool("jit", false, "run natively under the JIT (raw memory in r1/r2)")
 			var mapSpecs []string
 			fs.Func("map", "NAME=TYPE:KEY_SIZE:VALUE_SIZE:MAX_ENTRIES[:FLAGS] (repeatable)", func(s string) error {
 				mapSpecs = append(mapSpecs, s)
@@ -145,6 +151,19 @@ a fault (the message names the pc).`,
 					}
 				default:
 					return usageError(e, "run", "unknown dialect %q", d)
+				}
+				if *useJIT {
+					var specs []*maps.Spec
+					for _, m := range mapList {
+						specs = append(specs, m.Spec())
+					}
+					nm := mem
+					if !memGiven {
+						if nm = in.Data; nm == nil {
+							nm = in.Ctx
+						}
+					}
+					return runNative(e, prog, nm, specs, mapNames, *seed, *jsonOut)
 				}
 				p, err := interp.Compile(prog, &interp.Options{Name: args[0], MapFDs: mapFDs, MapNames: names})
 				if err != nil {

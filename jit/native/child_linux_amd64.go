@@ -247,6 +247,7 @@ func (c *childState) run() *Result {
 		sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
 		res.MinNs = float64(times[0])
 		res.MedianNs = float64(times[len(times)/2])
+		res.MaxNs = float64(times[len(times)-1])
 	}
 	return res
 }

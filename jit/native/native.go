@@ -83,6 +83,7 @@ type Result struct {
 	// Timing, with Repeat: per-run thread CPU time.
 	MinNs    float64 `json:"min_ns,omitempty"`
 	MedianNs float64 `json:"median_ns,omitempty"`
+	MaxNs    float64 `json:"max_ns,omitempty"`
 	// CompileNs is the time jit.Compile took in the child.
 	CompileNs int64 `json:"compile_ns,omitempty"`
 	// CodeSize is the machine code's length.
