@@ -62,7 +62,7 @@ type Options struct {
 	Unpriv bool
 	// NoStates skips recording per-instruction states (faster).
 	NoStates bool
-	// MaxStates caps how many state snapshots are kept (0: 10000); at
+	// MaxStates caps how many state snapshots are kept (0: 4096); at
 	// most 8 are kept per instruction.
 	MaxStates int
 	// Kernel supplies addresses for the xlated program; nil uses the

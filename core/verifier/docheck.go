@@ -147,7 +147,16 @@ func (v *verifier) checkRegArg(regno int, t int) error {
 
 // pushStack saves the current state to be explored later from insnIdx.
 func (v *verifier) pushStack(insnIdx, prevInsnIdx int, speculative bool) *vstate {
-	elem := &stackElem{insnIdx: insnIdx, prevInsnIdx: prevInsnIdx, next: v.head, logPos: v.log.n, pathLen: len(v.path)}
+	var elem *stackElem
+	if n := len(v.freeElems); n > 0 {
+		// reuse a popped element's frames and stack slices
+		elem = v.freeElems[n-1]
+		v.freeElems = v.freeElems[:n-1]
+	} else {
+		elem = &stackElem{}
+	}
+	elem.insnIdx, elem.prevInsnIdx, elem.next = insnIdx, prevInsnIdx, v.head
+	elem.logPos, elem.pathLen = v.log.n, len(v.path)
 	v.head = elem
 	v.stackSize++
 	copyState(&elem.st, v.curState)
@@ -186,6 +195,8 @@ func (v *verifier) popStack(prevInsnIdx, insnIdx *int, popLog bool) error {
 	}
 	v.head = head.next
 	v.stackSize--
+	head.next = nil
+	v.freeElems = append(v.freeElems, head)
 	return nil
 }
 

@@ -6,7 +6,7 @@ package verifier
 // Bounds of the states kept for the UI: a state costs about 2 KB and
 // programs the verifier walks a million times would need gigabytes.
 const (
-	defaultMaxStates = 10000
+	defaultMaxStates = 4096
 	maxStatesPerInsn = 8
 )
 
@@ -35,49 +35,92 @@ func (v *verifier) recordState() {
 	v.states[v.insnIdx] = append(v.states[v.insnIdx], v.snapshot(v.curState))
 }
 
-// snapshot converts a verifier state into its public form.
+// snapshot converts a verifier state into its public form. The texts
+// of all registers and slot types go into one string, which the fields
+// slice, to keep a snapshot to a few allocations.
 func (v *verifier) snapshot(st *vstate) State {
-	s := State{Speculative: st.speculative}
+	s := State{Speculative: st.speculative, Frames: make([]FrameState, st.curframe+1)}
+	buf := v.snapBuf[:0]
+	type span struct{ start, end int }
+	var regSpans, slotSpans, spillSpans []span
+	nregs, nslots := 0, 0
+	for i := 0; i <= st.curframe; i++ {
+		f := st.frame[i]
+		for r := range f.regs {
+			if f.regs[r].typ == notInit {
+				continue
+			}
+			start := len(buf)
+			buf = appendRegText(buf, &f.regs[r])
+			regSpans = append(regSpans, span{start, len(buf)})
+			nregs++
+		}
+		for j := range f.stack {
+			slot := &f.stack[j]
+			if slot.slotType == [regSize]uint8{} {
+				continue
+			}
+			start := len(buf)
+			for k := range regSize {
+				buf = append(buf, slotTypeChar[slot.slotType[k]])
+			}
+			slotSpans = append(slotSpans, span{start, len(buf)})
+			start = len(buf)
+			if slot.isSpilledReg() {
+				buf = appendRegText(buf, &slot.spilledPtr)
+			}
+			spillSpans = append(spillSpans, span{start, len(buf)})
+			nslots++
+		}
+	}
+	text := string(buf)
+	v.snapBuf = buf
+	regs := make([]RegValue, 0, nregs)
+	slots := make([]SlotValue, 0, nslots)
+	ri, si := 0, 0
 	for i := 0; i <= st.curframe; i++ {
 		f := st.frame[i]
 		var fs FrameState
+		first := len(regs)
 		for r := range f.regs {
 			reg := &f.regs[r]
 			if reg.typ == notInit {
 				continue
 			}
-			fs.Regs = append(fs.Regs, regValue(r, reg))
+			regs = append(regs, regValue(r, reg, text[regSpans[ri].start:regSpans[ri].end]))
+			ri++
 		}
+		fs.Regs = regs[first:len(regs):len(regs)]
+		first = len(slots)
 		for j := range f.stack {
 			slot := &f.stack[j]
-			var types [regSize]byte
-			valid := false
-			for k := range regSize {
-				if slot.slotType[k] != stackInvalid {
-					valid = true
-				}
-				types[k] = slotTypeChar[slot.slotType[k]]
-			}
-			if !valid {
+			if slot.slotType == [regSize]uint8{} {
 				continue
 			}
-			sv := SlotValue{Off: -(j + 1) * regSize, Types: string(types[:])}
+			sv := SlotValue{Off: -(j + 1) * regSize, Types: text[slotSpans[si].start:slotSpans[si].end]}
 			if slot.isSpilledReg() {
-				rv := regValue(-1, &slot.spilledPtr)
+				rv := regValue(-1, &slot.spilledPtr, text[spillSpans[si].start:spillSpans[si].end])
 				sv.Spill = &rv
 			}
-			fs.Stack = append(fs.Stack, sv)
+			slots = append(slots, sv)
+			si++
 		}
-		s.Frames = append(s.Frames, fs)
+		fs.Stack = slots[first:len(slots):len(slots)]
+		s.Frames[i] = fs
 	}
 	return s
 }
 
-func regValue(regno int, reg *regState) RegValue {
-	var b sbuf
-	appendRegValue(&b, reg)
+// appendRegText appends a register's value as the log prints it.
+func appendRegText(b []byte, reg *regState) []byte {
+	sb := sbuf(b)
+	appendRegValue(&sb, reg)
+	return sb
+}
+
+func regValue(regno int, reg *regState, text string) RegValue {
 	return RegValue{
-		Reg: regno, Type: reg.typ.String(), Text: string(b), Off: reg.off, ID: reg.id, Precise: reg.precise,
+		Reg: regno, Type: reg.typ.String(), Text: text, Off: reg.off, ID: reg.id, Precise: reg.precise,
 		Value: reg.varOff.Value, Mask: reg.varOff.Mask,
 		SMin: reg.smin, SMax: reg.smax, UMin: reg.umin, UMax: reg.umax,
 		S32Min: reg.s32min, S32Max: reg.s32max, U32Min: reg.u32min, U32Max: reg.u32max,

@@ -142,6 +142,7 @@ type verifier struct {
 
 	curState  *vstate
 	head      *stackElem
+	freeElems []*stackElem // popped elements, reused by pushStack
 	stackSize int
 	explored  []*stateList
 	freeList  *stateList
@@ -175,6 +176,8 @@ type verifier struct {
 	idScratch                 idMap
 	scratch                   sbuf     // log line being built
 	insnTexts                 []string // printed instructions, by pc
+	printBuf                  []byte
+	snapBuf                   []byte
 	enforceExpectedAttachType bool
 
 	// results

@@ -1,0 +1,214 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/bpfplay/bpfplay/core/asm/kernel"
+	"github.com/bpfplay/bpfplay/core/isa"
+	"github.com/bpfplay/bpfplay/core/record"
+	"github.com/bpfplay/bpfplay/core/verifier"
+)
+
+// mapFlags collects --map definitions.
+type mapFlags []record.Map
+
+func (m *mapFlags) String() string { return fmt.Sprint(len(*m), " maps") }
+
+// Set parses "NAME=TYPE,key=K,value=V,entries=N[,flags=F]".
+func (m *mapFlags) Set(s string) error {
+	name, rest, ok := strings.Cut(s, "=")
+	if !ok || name == "" {
+		return fmt.Errorf("map %q: want NAME=TYPE,key=K,value=V,entries=N", s)
+	}
+	parts := strings.Split(rest, ",")
+	rm := record.Map{Name: name, Type: parts[0]}
+	for _, p := range parts[1:] {
+		k, v, ok := strings.Cut(p, "=")
+		if !ok {
+			return fmt.Errorf("map %q: %q is not key=value", name, p)
+		}
+		n, err := strconv.ParseUint(v, 0, 32)
+		if err != nil {
+			return fmt.Errorf("map %q: %s: %v", name, k, err)
+		}
+		switch k {
+		case "key":
+			rm.KeySize = uint32(n)
+		case "value":
+			rm.ValueSize = uint32(n)
+		case "entries":
+			rm.MaxEntries = uint32(n)
+		case "flags":
+			rm.Flags = uint32(n)
+		default:
+			return fmt.Errorf("map %q: unknown attribute %q (want key, value, entries, flags)", name, k)
+		}
+	}
+	*m = append(*m, rm)
+	return nil
+}
+
+func init() {
+	register(&command{
+		name:    "verify",
+		args:    "[--prog-type T] [--attach-type A] [--log-level 1|2] [--unpriv] [--strict-alignment] [--xlated] [--map NAME=TYPE,key=K,value=V,entries=N]... [--hex] [--record NAME] FILE|-",
+		summary: "check a program as Linux 6.1's verifier does",
+		help: `Loads the program the way bpf(BPF_PROG_LOAD) would on Linux 6.1 and prints the
+verifier's log (the kernel's text, with its statistics) on standard output.
+Exits 0 when the program is accepted, 1 when it is rejected.
+
+FILE is kernel-dialect assembly (what 'bpfplay asm' reads), raw instruction
+bytes or hex text with --hex, or a JSONL program record file (.jsonl,
+.jsonl.gz, as 'bpfplay batch' reads; --record NAME picks one record, else
+the first) which brings its own program type, maps and flags.
+
+  --prog-type T        socket_filter (default), xdp, sched_cls, kprobe, ...
+  --attach-type A      expected attach type (cgroup_inet4_connect, ...)
+  --log-level 1|2      1: the path that failed (default); 2: every instruction
+  --unpriv             load as a user without CAP_BPF/CAP_SYS_ADMIN
+  --strict-alignment   BPF_F_STRICT_ALIGNMENT
+  --xlated             also print the program the kernel runs, as
+                       'bpftool prog dump xlated' shows it
+  --map NAME=TYPE,...  define a map the text names with map[NAME]
+                       (e.g. --map counts=hash,key=4,value=8,entries=16)`,
+		setup: func(fs *flag.FlagSet) func(*env, []string) int {
+			progType := fs.String("prog-type", "", "program type (default socket_filter)")
+			attach := fs.String("attach-type", "", "expected attach type")
+			logLevel := fs.Int("log-level", 1, "verifier log level: 1 or 2")
+			unpriv := fs.Bool("unpriv", false, "load as an unprivileged user")
+			strict := fs.Bool("strict-alignment", false, "BPF_F_STRICT_ALIGNMENT")
+			xlated := fs.Bool("xlated", false, "print the xlated program after the log")
+			hexIn := fs.Bool("hex", false, "read hex text instead of raw bytes")
+			recName := fs.String("record", "", "name of the record to verify in a JSONL file")
+			var maps mapFlags
+			fs.Var(&maps, "map", "map definition NAME=TYPE,key=K,value=V,entries=N[,flags=F] (repeatable)")
+			return func(e *env, args []string) int {
+				if len(args) != 1 {
+					return usageError(e, "verify", "want exactly one input file (or - for standard input)")
+				}
+				if *logLevel != 1 && *logLevel != 2 {
+					return usageError(e, "verify", "--log-level must be 1 or 2")
+				}
+				in, err := verifyInput(e, args[0], *hexIn, *recName, maps)
+				if err != nil {
+					return fail(e, "%v", err)
+				}
+				if *progType != "" {
+					in.ProgType = *progType
+				}
+				if in.ProgType == "" {
+					in.ProgType = "socket_filter"
+				}
+				if *attach != "" {
+					in.ExpectedAttachType = *attach
+				}
+				if *strict {
+					in.ProgFlags |= 1
+				}
+				slots, opts, err := verifier.FromRecord(in, *unpriv)
+				if err != nil {
+					return fail(e, "%v", err)
+				}
+				opts.LogLevel = *logLevel
+				opts.NoStates = true
+				res := verifier.VerifySlots(slots, opts)
+				fmt.Fprint(e.stdout, res.Log)
+				if !res.Accepted {
+					fmt.Fprintf(e.stderr, "bpfplay verify: rejected (errno %d)\n", res.Errno)
+					return exitBad
+				}
+				if *xlated {
+					printXlated(e.stdout, res.Xlated)
+				}
+				return exitOK
+			}
+		},
+	})
+}
+
+// verifyInput reads FILE as a record, hex, raw bytes or assembly.
+func verifyInput(e *env, path string, hexIn bool, recName string, maps mapFlags) (*record.In, error) {
+	if strings.HasSuffix(path, ".jsonl") || strings.HasSuffix(path, ".jsonl.gz") || recName != "" {
+		recs, err := record.ReadAll(path)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range recs {
+			if recName == "" || r.Name == recName {
+				return r, nil
+			}
+		}
+		return nil, fmt.Errorf("%s: no record named %q", path, recName)
+	}
+	b, err := readInput(e, path)
+	if err != nil {
+		return nil, err
+	}
+	in := &record.In{Name: path}
+	if hexIn {
+		if in.Insns, err = record.ParseHex(strings.TrimPrefix(strings.TrimSpace(string(b)), "0x")); err != nil {
+			return nil, fmt.Errorf("%s: %v", path, err)
+		}
+		in.Maps = maps
+		return in, nil
+	}
+	if looksBinary(b) {
+		in.Insns = b
+		in.Maps = maps
+		return in, nil
+	}
+	l, err := kernel.Assemble(string(b))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	in.Insns = l.Program.Encode()
+	byName := map[string]record.Map{}
+	for _, m := range maps {
+		byName[m.Name] = m
+	}
+	for _, name := range l.Maps {
+		m, ok := byName[name]
+		if !ok {
+			return nil, fmt.Errorf("%s: map %q is not defined: add --map %s=TYPE,key=K,value=V,entries=N", path, name, name)
+		}
+		in.Maps = append(in.Maps, m)
+	}
+	for _, r := range l.MapRefs {
+		if r.Value {
+			in.Maps[r.Index].ValueFixups = append(in.Maps[r.Index].ValueFixups, r.Slot)
+		} else {
+			in.Maps[r.Index].Fixups = append(in.Maps[r.Index].Fixups, r.Slot)
+		}
+	}
+	return in, nil
+}
+
+// looksBinary guesses raw instruction bytes (not text).
+func looksBinary(b []byte) bool {
+	if len(b) == 0 || len(b)%isa.SlotSize != 0 {
+		return false
+	}
+	for _, c := range b {
+		if c == 0 || c >= 0x80 {
+			return true
+		}
+	}
+	return false
+}
+
+// printXlated prints a program as bpftool prog dump xlated does.
+func printXlated(w io.Writer, slots []isa.Slot) {
+	prog, err := isa.Pair(slots)
+	if err != nil {
+		fmt.Fprintf(w, "xlated: %v\n", err)
+		return
+	}
+	p := &kernel.Printer{Style: kernel.Linux61}
+	for i, pc := range prog.PCs() {
+		fmt.Fprintf(w, "%4d: %s\n", pc, p.Insn(pc, prog[i]))
+	}
+}
