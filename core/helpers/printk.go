@@ -25,7 +25,10 @@ type Message struct {
 	Time uint64
 }
 
-const tracePrintkSize = 1024 // BPF_TRACE_PRINTK_SIZE
+const (
+	tracePrintkSize = 1024      // BPF_TRACE_PRINTK_SIZE
+	fieldWidthMax   = 1<<23 - 1 // vsnprintf's FIELD_WIDTH_MAX
+)
 
 // readCString reads a NUL-terminated string of at most max bytes.
 func readCString(m Machine, addr uint64, max int) ([]byte, bool) {
@@ -49,16 +52,25 @@ func readCString(m Machine, addr uint64, max int) ([]byte, bool) {
 
 // format renders fmt with args (raw u64s). It fails with EINVAL as the
 // kernel does on a conversion it does not support or too many args.
-func format(m Machine, f []byte, args []uint64) (string, error) {
+func format(m Machine, f []byte, args []uint64) (string, int, error) {
 	var sb strings.Builder
+	extra := 0 // padding of very wide fields, counted but not built
+	pendPad, pendMark := 0, 0
+	settle := func() {
+		if n := sb.Len() - pendMark; pendPad > n {
+			extra += pendPad - n
+		}
+		pendPad = 0
+	}
 	ai := 0
 	for i := 0; i < len(f); i++ {
+		settle()
 		c := f[i]
 		if c != '%' {
 			if c < 0x20 && c != '\n' && c != '\t' && c != '\r' {
 				// bpf_bprintf_prepare refuses non-printable characters.
 				if !isSpace(c) {
-					return "", maps.EINVAL
+					return "", 0, maps.EINVAL
 				}
 			}
 			sb.WriteByte(c)
@@ -66,26 +78,44 @@ func format(m Machine, f []byte, args []uint64) (string, error) {
 		}
 		i++
 		if i >= len(f) {
-			return "", maps.EINVAL
+			return "", 0, maps.EINVAL
 		}
 		if f[i] == '%' {
 			sb.WriteByte('%')
 			continue
 		}
 		if ai >= len(args) {
-			return "", maps.EINVAL
+			return "", 0, maps.EINVAL
 		}
 		start := i
 		for i < len(f) && (f[i] == '0' || f[i] == '+' || f[i] == '-' || f[i] == ' ') {
 			i++
 		}
+		flags := string(f[start:i])
+		width := 0
 		for i < len(f) && f[i] >= '0' && f[i] <= '9' {
+			if width < 1<<30 {
+				width = width*10 + int(f[i]-'0')
+			}
 			i++
 		}
-		spec := string(f[start:i])
-		if i >= len(f) {
-			return "", maps.EINVAL
+		// vsnprintf ignores widths above FIELD_WIDTH_MAX; very wide
+		// fields are padded arithmetically (only the length is kept).
+		pad := 0
+		switch {
+		case width > fieldWidthMax:
+			width = 0
+		case width > 4096:
+			pad, width = width, 0
 		}
+		spec := flags
+		if width > 0 {
+			spec += strconv.Itoa(width)
+		}
+		if i >= len(f) {
+			return "", 0, maps.EINVAL
+		}
+		pendPad, pendMark = pad, sb.Len()
 		arg := args[ai]
 		ai++
 		switch f[i] {
@@ -93,9 +123,15 @@ func format(m Machine, f []byte, args []uint64) (string, error) {
 			// %p, %pK, %px, %pB, %pi4/%pI4, %pi6/%pI6, %pks, %pus
 			if i+1 < len(f) {
 				switch f[i+1] {
-				case 'K', 'x', 'B':
+				case 'K', 'x':
 					i++
 					sb.WriteString(fmt.Sprintf("%016x", arg))
+					continue
+				case 'B':
+					// A backtrace symbol; with no symbol at the address
+					// the kernel prints it as 0x%lx.
+					i++
+					sb.WriteString(fmt.Sprintf("0x%x", arg))
 					continue
 				case 'i', 'I':
 					if i+2 < len(f) && (f[i+2] == '4' || f[i+2] == '6') {
@@ -105,13 +141,13 @@ func format(m Machine, f []byte, args []uint64) (string, error) {
 						}
 						b, err := m.Bytes(arg, uint64(n), false)
 						if err != nil {
-							return "", maps.EINVAL
+							return "", 0, maps.EINVAL
 						}
 						sb.WriteString(ipString(b, f[i+1] == 'i'))
 						i += 2
 						continue
 					}
-					return "", maps.EINVAL
+					return "", 0, maps.EINVAL
 				case 'k', 'u':
 					if i+2 < len(f) && f[i+2] == 's' {
 						s, _ := readCString(m, arg, 4096)
@@ -125,11 +161,8 @@ func format(m Machine, f []byte, args []uint64) (string, error) {
 			// print the value (deterministic), as %px would.
 			sb.WriteString(fmt.Sprintf("%016x", arg))
 		case 's':
-			s, ok := readCString(m, arg, 4096)
-			if !ok && len(s) == 0 {
-				sb.WriteString("(efault)")
-				continue
-			}
+			// An unreadable string prints as empty.
+			s, _ := readCString(m, arg, 4096)
 			sb.WriteString(fmt.Sprintf("%"+spec+"s", string(s)))
 		case 'c':
 			sb.WriteString(fmt.Sprintf("%"+spec+"c", rune(byte(arg))))
@@ -143,11 +176,11 @@ func format(m Machine, f []byte, args []uint64) (string, error) {
 				}
 			}
 			if i >= len(f) {
-				return "", maps.EINVAL
+				return "", 0, maps.EINVAL
 			}
 			conv := f[i]
 			if conv != 'd' && conv != 'i' && conv != 'u' && conv != 'x' && conv != 'X' {
-				return "", maps.EINVAL
+				return "", 0, maps.EINVAL
 			}
 			var v any
 			switch {
@@ -167,7 +200,8 @@ func format(m Machine, f []byte, args []uint64) (string, error) {
 			sb.WriteString(fmt.Sprintf("%"+spec+verb, v))
 		}
 	}
-	return sb.String(), nil
+	settle()
+	return sb.String(), extra, nil
 }
 
 func isSpace(c byte) bool { return c == ' ' || (c >= '\t' && c <= '\r') }
@@ -209,10 +243,11 @@ func tracePrintk(m Machine, a *[5]uint64) (uint64, error) {
 	if strings.Count(strings.ReplaceAll(string(f), "%%", ""), "%") > 3 {
 		return neg(maps.EINVAL), nil
 	}
-	text, err := format(m, f, a[2:5])
+	text, extra, err := format(m, f, a[2:5])
 	if err != nil {
 		return errRet(err), nil
 	}
+	n := len(text) + extra // the length vsnprintf would produce
 	if len(text) > tracePrintkSize-1 {
 		text = text[:tracePrintkSize-1]
 	}
@@ -221,7 +256,7 @@ func tracePrintk(m Machine, a *[5]uint64) (uint64, error) {
 	line := strings.TrimSuffix(text, "\n")
 	fmt.Fprintf(&s.TracePipe, "%16s-%-7d [%03d] d..31 %5d.%06d: bpf_trace_printk: %s\n",
 		s.Task.Comm, s.Task.PID, s.CPU, s.Clock/1e9, s.Clock%1e9/1e3, line)
-	return uint64(len(text)), nil
+	return uint64(n), nil
 }
 
 // snprintf is bpf_snprintf(str, str_size, fmt, data, data_len): the
@@ -249,7 +284,7 @@ func snprintf(m Machine, a *[5]uint64) (uint64, error) {
 	if strings.Count(strings.ReplaceAll(string(f), "%%", ""), "%") > len(args) {
 		return neg(maps.EINVAL), nil
 	}
-	text, err := format(m, f, args)
+	text, extra, err := format(m, f, args)
 	if err != nil {
 		return errRet(err), nil
 	}
@@ -261,7 +296,7 @@ func snprintf(m Machine, a *[5]uint64) (uint64, error) {
 		n := copy(dst[:len(dst)-1], text)
 		dst[n] = 0
 	}
-	return uint64(len(text) + 1), nil
+	return uint64(len(text) + extra + 1), nil
 }
 
 func le64(b []byte) uint64 {

@@ -70,7 +70,7 @@ func Run(t *testing.T, cases []testrun.Case, answers, in, trim string) {
 
 // ResMap is the array every case records its results in.
 func ResMap() testrun.NamedMap {
-	return testrun.NamedMap{Name: "res", Map: record.Map{Type: "array", KeySize: 4, ValueSize: 8, MaxEntries: 64}}
+	return testrun.NamedMap{Name: "res", Map: record.Map{Type: "array", KeySize: 4, ValueSize: 8, MaxEntries: 32}}
 }
 
 // Rec stores r0 in res[i].

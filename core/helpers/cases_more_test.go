@@ -1,0 +1,120 @@
+package helpers_test
+
+import (
+	"fmt"
+
+	"github.com/bpfplay/bpfplay/core/interp/testrun"
+	ot "github.com/bpfplay/bpfplay/core/interp/testrun/oracletest"
+)
+
+// moreHelperCases sweeps helpers' parameters, one case each, so that a
+// difference names the exact input.
+func moreHelperCases() []testrun.Case {
+	var cs []testrun.Case
+	add := func(name, typ string, data []byte, asm string, check bool, maps ...testrun.NamedMap) {
+		cs = append(cs, testrun.Case{Name: "helpers/more/" + name, ProgType: typ, Data: data, Asm: asm, CheckData: check,
+			Maps: append([]testrun.NamedMap{ot.ResMap()}, maps...)})
+	}
+	sf, tc, xdp := "socket_filter", "sched_cls", "xdp"
+	p := pkt(64, func(b []byte) { b[12], b[13] = 0x08, 0x00 })
+
+	formats := []struct {
+		f    string
+		args []int64
+	}{
+		{"%d", []int64{-2147483648}}, {"%u", []int64{-1}}, {"%x", []int64{-1}}, {"%ld", []int64{-1}},
+		{"%lld", []int64{-9223372036854775808}}, {"%llu", []int64{-1}}, {"%llx", []int64{-1}},
+		{"% d", []int64{5}}, {"%+d", []int64{5}}, {"%010d", []int64{-5}}, {"%-10d|", []int64{5}},
+		{"%3d", []int64{12345}}, {"%i", []int64{-7}}, {"%lu", []int64{1 << 40}}, {"%%d", nil},
+		{"%d%%", []int64{1}}, {"%c", []int64{0x41}}, {"%5c|", []int64{0x42}}, {"%-5c|", []int64{0x43}},
+		{"%pK", []int64{0}}, {"%p", []int64{1}}, {"%pB", []int64{0}}, {"%d\n", []int64{1}}, {"tab\t%d", []int64{2}},
+		{"%s", []int64{0}}, {"%lx %lx %lx", []int64{1, 2, 3}}, {"%ld%ld%ld", []int64{-1, -2, -3}},
+		{"%ll", []int64{1}}, {"%lll", []int64{1}}, {"%Ld", []int64{1}}, {"%z", []int64{1}}, {"%zu", []int64{1}},
+		{"%08X", []int64{0xab}}, {"%-08x|", []int64{0xab}}, {"%00d", []int64{3}}, {"%1234567890d", []int64{1}},
+	}
+	for i, f := range formats {
+		add(fmt.Sprintf("trace_printk/%02d", i), sf, p, ot.Steps(printk(f.f, -1, f.args...)), false)
+	}
+	// bpf_csum_diff over every pair of small sizes.
+	for from := 0; from <= 16; from += 4 {
+		var ops []string
+		for to := 0; to <= 16; to += 4 {
+			ops = append(ops, fmt.Sprintf("r1 = r10\nr1 += -32\nr2 = %d\nr3 = r10\nr3 += -64\nr4 = %d\nr5 = 0x%x\ncall bpf_csum_diff\n", from, to, 0x1234*(from+1)))
+		}
+		setup := "r1 = 0x0123456789abcdef ll\n*(u64 *)(r10 -32) = r1\nr1 = 0xfedcba9876543210 ll\n*(u64 *)(r10 -24) = r1\n*(u64 *)(r10 -64) = r1\nr1 = 0x1111222233334444 ll\n*(u64 *)(r10 -56) = r1\n*(u64 *)(r10 -16) = r1\n*(u64 *)(r10 -48) = r1\n"
+		add(fmt.Sprintf("csum_diff/from-%d", from), tc, ipv4UDP(), setup+ot.Steps(ops...), false)
+	}
+	// LD_ABS / LD_IND, one load per case: the program's r0 is the value,
+	// or 0 when the load is outside the packet.
+	sizes := map[int]string{1: "u8", 2: "u16", 4: "u32"}
+	for _, sz := range []int{1, 2, 4} {
+		for _, off := range []int64{0, 1, 45, 46, 47, 48, 49, 50, -1, -1048576, -1048575, -1048528, -2097152, -2097139, -2097106, -2097105} {
+			add(fmt.Sprintf("ld_abs/%d/%d", sz, off), sf, p, fmt.Sprintf("r6 = r1\nr0 = 77\nr0 = *(%s *)skb[%d]\nexit\n", sizes[sz], off), false)
+		}
+		for _, base := range []int64{0, 40, -1, 0x7fffffff} {
+			add(fmt.Sprintf("ld_ind/%d/%d", sz, base), sf, p, fmt.Sprintf("r6 = r1\nr7 = %d ll\nr0 = 77\nr0 = *(%s *)skb[r7 + 8]\nexit\n", base, sizes[sz]), false)
+		}
+	}
+	// bpf_skb_load_bytes offsets and lengths.
+	for _, ol := range [][2]int64{{0, 1}, {0, 50}, {1, 50}, {49, 1}, {50, 1}, {10, 16}, {65535, 1}, {65536, 1}, {0, 8}, {42, 8}} {
+		add(fmt.Sprintf("skb_load_bytes/%d-%d", ol[0], ol[1]), sf, p, "r6 = r1\n"+ot.Steps(
+			fmt.Sprintf("*(u64 *)(r10 -64) = -1\nr1 = r6\nr2 = %d\nr3 = r10\nr3 += -64\nr4 = %d\ncall bpf_skb_load_bytes\n", ol[0], ol[1]),
+			"r0 = *(u64 *)(r10 -64)\n"), false)
+	}
+	// XDP adjust_head / tail / meta deltas, with data_out.
+	xd := pkt(60, nil)
+	for _, d := range []int64{-300, -257, -256, -216, -215, -100, -1, 0, 1, 45, 46, 47} {
+		add(fmt.Sprintf("xdp_adjust_head/%d", d), xdp, xd, fmt.Sprintf("r6 = r1\n"+ot.Steps("r1 = r6\nr2 = %d\ncall bpf_xdp_adjust_head\n", "r2 = *(u32 *)(r6 +0)\nr0 = *(u32 *)(r6 +4)\nr0 -= r2\n"), d), true)
+	}
+	for _, d := range []int64{-47, -46, -45, -1, 0, 1, 3459, 3460, 3461, 4000} {
+		add(fmt.Sprintf("xdp_adjust_tail/%d", d), xdp, xd, fmt.Sprintf("r6 = r1\n"+ot.Steps("r1 = r6\nr2 = %d\ncall bpf_xdp_adjust_tail\n", "r2 = *(u32 *)(r6 +0)\nr0 = *(u32 *)(r6 +4)\nr0 -= r2\n"), d), true)
+	}
+	for _, d := range []int64{-40, -36, -32, -8, -4, -2, 0, 4} {
+		add(fmt.Sprintf("xdp_adjust_meta/%d", d), xdp, xd, fmt.Sprintf("r6 = r1\n"+ot.Steps("r1 = r6\nr2 = %d\ncall bpf_xdp_adjust_meta\n", "r2 = *(u32 *)(r6 +8)\nr0 = *(u32 *)(r6 +0)\nr0 -= r2\n"), d), true)
+	}
+	// Redirect flags.
+	for f := 0; f < 4; f++ {
+		add(fmt.Sprintf("redirect/tc-flags-%d", f), tc, ipv4UDP(), fmt.Sprintf("r1 = 1\nr2 = %d\ncall bpf_redirect\nexit\n", f), false)
+		add(fmt.Sprintf("redirect/xdp-flags-%d", f), xdp, xd, fmt.Sprintf("r1 = 7\nr2 = %d\ncall bpf_redirect\nexit\n", f), false)
+	}
+	// skb_store_bytes offsets, lengths and flags.
+	for _, v := range [][3]int64{{0, 1, 0}, {0, 14, 0}, {49, 1, 0}, {50, 1, 0}, {20, 8, 1}, {20, 8, 2}, {20, 8, 3}, {20, 8, 8}, {65535, 1, 0}} {
+		add(fmt.Sprintf("skb_store_bytes/%d-%d-%d", v[0], v[1], v[2]), tc, ipv4UDP(), "r6 = r1\n"+ot.Steps(
+			fmt.Sprintf("r1 = 0x5a5a5a5a5a5a5a5a ll\n*(u64 *)(r10 -64) = r1\n*(u64 *)(r10 -56) = r1\nr1 = r6\nr2 = %d\nr3 = r10\nr3 += -64\nr4 = %d\nr5 = %d\ncall bpf_skb_store_bytes\n", v[0], v[1], v[2])), true)
+	}
+	// l3/l4 checksum replacement on the IPv4/UDP packet's fields.
+	for _, v := range []struct {
+		helper        string
+		off, from, to int64
+		flags         int64
+	}{
+		{"l3", 24, 0x4011, 0x3f11, 2}, {"l3", 24, 0x0100000a, 0x0200000a, 4}, {"l3", 24, 0, 0xffff, 0}, {"l3", 24, 0, 0x10000, 0},
+		{"l3", 48, 0, 1, 2}, {"l3", 49, 0, 1, 2}, {"l3", 24, 0, 1, 1},
+		{"l4", 40, 0x0100000a, 0x0200000a, 0x14}, {"l4", 40, 0xd204, 0x3930, 2}, {"l4", 40, 0, 5, 0}, {"l4", 40, 0, 5, 0x10},
+		{"l4", 40, 0xd204, 0x3930, 0x22}, {"l4", 40, 0xd204, 0x3930, 0x62}, {"l4", 40, 1, 2, 0x100},
+	} {
+		add(fmt.Sprintf("%s_csum_replace/%d-%x-%x-%x", v.helper, v.off, v.from, v.to, v.flags), tc, ipv4UDP(), "r6 = r1\n"+ot.Steps(
+			fmt.Sprintf("r1 = r6\nr2 = %d\nr3 = %d ll\nr4 = %d ll\nr5 = %d\ncall bpf_%s_csum_replace\n", v.off, v.from, v.to, v.flags, v.helper)), true)
+	}
+	// probe_read_kernel of n bytes from the stack.
+	for _, n := range []int{1, 3, 8, 13, 16} {
+		add(fmt.Sprintf("probe_read_kernel/%d", n), sf, p, ot.Steps(fmt.Sprintf(`r1 = 0x0807060504030201 ll
+*(u64 *)(r10 -48) = r1
+r1 = 0x100f0e0d0c0b0a09 ll
+*(u64 *)(r10 -40) = r1
+*(u64 *)(r10 -24) = 0
+*(u64 *)(r10 -16) = 0
+r1 = r10
+r1 += -24
+r2 = %d
+r3 = r10
+r3 += -48
+call bpf_probe_read_kernel
+r1 = *(u64 *)(r10 -24)
+r2 = *(u64 *)(r10 -16)
+r1 ^= r2
+r0 += r1
+`, n)), false)
+	}
+	return cs
+}
