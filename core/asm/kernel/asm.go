@@ -201,8 +201,9 @@ func parseLine(text string, lineNo, col0 int) (*parser, *token, *asm.Error) {
 
 // assembleLog assembles a pasted verifier log: every "pc: (xx) text"
 // line places its instruction at pc. The verifier prints an instruction
-// each time a path reaches it, so a pc may repeat (with the same text);
-// every pc of the program must appear, since the log is all there is.
+// each time a path reaches it, so a pc may repeat (with the same text).
+// The program runs from the lowest pc shown to the highest, and every pc
+// in between must appear, since the log is all there is.
 func assembleLog(lines []string) (*asm.Listing, error) {
 	type placed struct {
 		ins  isa.Instruction
@@ -278,7 +279,9 @@ func assembleLog(lines []string) (*asm.Listing, error) {
 	}
 	sort.Ints(pcs)
 	l := &asm.Listing{Labels: map[string]int{}}
-	next := 0
+	// A log excerpt may start anywhere ("5: (85) call ..." alone is a
+	// one-instruction program); inside it no pc may be missing.
+	next := pcs[0]
 	for _, pc := range pcs {
 		pl := at[pc]
 		if pc != next {

@@ -104,6 +104,7 @@ func TestAssembleKernelForms(t *testing.T) {
 		{"r1 = func[f]\nexit\nf:\nexit", "1841000002000000" + "0000000000000000" + "9500000000000000" + "9500000000000000"},
 		{"# comment\n\nr0 = 0 # trailing\nexit", "b700000000000000" + "9500000000000000"},
 		{"0: (bf) r1 = r6\n", "bf61000000000000"},
+		{"5: (85) call bpf_map_lookup_elem#1    ; R0_w=map_value_or_null(id=1,off=0,ks=8,vs=48,imm=0)", "8500000001000000"},
 		{"0: R1=ctx(off=0,imm=0) R10=fp0\n0: (18) r1 = 0xffff8880051f6c00       ; R1_w=map_ptr\n2: (25) if r1 > 0x0 goto pc+0 3: R1=1\n2: (25) if r1 > 0x0 goto pc+0\n3: (95) exit\nprocessed 3 insns",
 			"18010000006c1f05" + "000000008088ffff" + "2501000000000000" + "9500000000000000"},
 		{"       0:\tb7 00 00 00 00 00 00 00\tr0 = 0\n       1:\t05 00 00 00 00 00 00 00\tgoto +0 <LBB0_1>\n\n0000000000000010 <LBB0_1>:\n       2:\t95 00 00 00 00 00 00 00\texit",
