@@ -2,21 +2,162 @@ package load
 
 import (
 	"context"
+	"encoding/hex"
+	"fmt"
 
+	"github.com/bpfplay/bpfplay/core/asm/kernel"
+	"github.com/bpfplay/bpfplay/core/isa"
 	"github.com/bpfplay/bpfplay/core/record"
+	"github.com/bpfplay/bpfplay/core/verifier"
 )
 
-// verify runs the verifier; it reports false when the program is
-// rejected (or cannot be verified), having filled resp.Verifier.
+// errnoNames are the names the kernel oracle writes in "error".
+var errnoNames = map[int]string{
+	1: "EPERM", 2: "ENOENT", 7: "E2BIG", 12: "ENOMEM", 13: "EACCES", 14: "EFAULT",
+	16: "EBUSY", 22: "EINVAL", 28: "ENOSPC", 34: "ERANGE", 524: "ENOTSUPP",
+}
+
+func errnoName(errno int) string {
+	if n, ok := errnoNames[errno]; ok {
+		return n
+	}
+	return fmt.Sprintf("errno %d", errno)
+}
+
+// verifyIn runs the verifier on a program record, privileged or not.
+func verifyIn(in *record.In, unpriv bool, states bool) (*verifier.Result, error) {
+	slots, opts, err := verifier.FromRecord(in, unpriv)
+	if err != nil {
+		return nil, err
+	}
+	opts.NoStates = !states
+	return verifier.VerifySlots(slots, opts), nil
+}
+
+// verify runs the verifier for a request; it reports false when the
+// program is rejected (or cannot be verified), having filled
+// resp.Verifier.
 func verify(ctx context.Context, req *Request, p *program, resp *Response) bool {
-	resp.Diagnostics = append(resp.Diagnostics, Diagnostic{Severity: "warning", Stage: "verify",
-		Message: "this build has no verifier yet: the program was not checked"})
+	in := p.record(req)
+	level := req.LogLevel
+	if level == 0 {
+		level = 1
+	}
+	in.LogLevel = &level
+	res, err := verifyIn(in, req.Unpriv, true)
+	if err != nil {
+		resp.fail(inputErr("verify", "%v", err))
+		return false
+	}
+	v := &VerifierResult{
+		Accepted: res.Accepted,
+		Errno:    res.Errno,
+		Error:    res.ErrorLine,
+		Log:      res.Log,
+		Stats: Stats{
+			InsnsProcessed:   res.Stats.InsnsProcessed,
+			MaxStatesPerInsn: res.Stats.MaxStatesPerInsn,
+			TotalStates:      res.Stats.TotalStates,
+			PeakStates:       res.Stats.PeakStates,
+			MarkRead:         res.Stats.MarkRead,
+			StackDepth:       res.StackDepth,
+			VerificationUsec: res.Stats.VerificationTimeUsec,
+		},
+		States: res.States,
+	}
+	if res.ErrorPC >= 0 && !res.Accepted {
+		pc := res.ErrorPC
+		v.ErrorPC = &pc
+	}
+	for _, s := range res.Path {
+		v.Path = append(v.Path, s.PC)
+	}
+	resp.Verifier = v
+	if !res.Accepted {
+		d := Diagnostic{Severity: "error", Stage: "verify", Message: res.ErrorLine}
+		if v.ErrorPC != nil {
+			d.PC = v.ErrorPC
+			d.Line = p.lineOfSlot(*v.ErrorPC)
+		}
+		resp.Diagnostics = append(resp.Diagnostics, d)
+		return false
+	}
+	if xl, err := isa.Pair(res.Xlated); err == nil {
+		resp.Xlated = xlatedListing(xl)
+	}
+	depth := 0
+	if len(res.StackDepth) > 0 {
+		depth = res.StackDepth[0]
+	}
+	resp.Load = loadInfo(depth)
 	return true
 }
 
+// loadInfo is what bpf_prog_load does after verification on x86-64 with
+// the JIT enabled: the program is JIT-compiled; the interpreter variant
+// the kernel would otherwise pick is named after the stack depth rounded
+// up to 32 bytes (__bpf_prog_run32, __bpf_prog_run64, ...).
+func loadInfo(stackDepth int) *LoadInfo {
+	rounded := (stackDepth + 31) / 32 * 32
+	if rounded == 0 {
+		rounded = 32
+	}
+	return &LoadInfo{Runtime: "jit", Interpreter: fmt.Sprintf("__bpf_prog_run%d", rounded), StackDepth: stackDepth, ID: 1}
+}
+
+func xlatedListing(p isa.Program) []Line {
+	pcs := p.PCs()
+	out := make([]Line, len(p))
+	pr := &kernel.Printer{Style: kernel.Kernel}
+	for i, ins := range p {
+		out[i] = Line{PC: pcs[i], Width: ins.Width(), Hex: hex.EncodeToString(ins.AppendBinary(nil)), Text: pr.Insn(pcs[i], ins)}
+	}
+	return out
+}
+
+// lineOfSlot returns the source line of the instruction at a slot, 0
+// when unknown.
+func (p *program) lineOfSlot(slot int) int {
+	idx := p.prog.SlotIndex()
+	if slot < 0 || slot >= len(idx) || idx[slot] < 0 || idx[slot] >= len(p.pos) {
+		return 0
+	}
+	return p.pos[idx[slot]].Line
+}
+
 // verifyRecord verifies a record's program, filling the load fields of
-// out; it reports whether the program was accepted.
+// out (and out.Unpriv when the record asks for an unprivileged load);
+// it reports whether the privileged load was accepted.
 func verifyRecord(ctx context.Context, in *record.In, out *record.Out) bool {
-	out.OK, out.Errno, out.Error = false, 524, "bpfplay: this build has no verifier yet; use --no-verify"
-	return false
+	res, err := verifyIn(in, false, false)
+	if err != nil {
+		out.OK, out.Errno, out.Error = false, errnoEINVAL, err.Error()
+		return false
+	}
+	fillLoad(out, res)
+	if in.Unpriv {
+		ures, err := verifyIn(in, true, false)
+		u := &record.Out{Name: in.Name}
+		if err != nil {
+			u.Errno, u.Error = errnoEINVAL, err.Error()
+		} else {
+			fillLoad(u, ures)
+			u.Xlated = nil
+		}
+		out.Unpriv = u
+	}
+	return res.Accepted
+}
+
+func fillLoad(out *record.Out, res *verifier.Result) {
+	out.OK = res.Accepted
+	out.Errno = res.Errno
+	if !res.Accepted {
+		out.Error = errnoName(res.Errno)
+	}
+	out.Log = res.Log
+	out.InsnsProcessed = res.Stats.InsnsProcessed
+	if res.Accepted {
+		out.Xlated = isa.MarshalSlots(res.Xlated)
+	}
 }
