@@ -9,9 +9,12 @@ if ! command -v node >/dev/null; then
   echo "wasm-node.sh: node not found: install it with 'apt-get install -y nodejs'" >&2
   exit 2
 fi
-exec_helper="$(go env GOROOT)/lib/wasm/go_js_wasm_exec"
-if [ ! -x "$exec_helper" ]; then
-  echo "wasm-node.sh: $exec_helper missing: is this a complete Go installation?" >&2
+# Set WASM_NODE_FLAGS to pass V8 flags to node, e.g.
+#   WASM_NODE_FLAGS=--no-wasm-dynamic-tiering scripts/wasm-node.sh ...
+here=$(cd "$(dirname "$0")" && pwd)
+exec_helper="$here/wasm-node-exec"
+if [ ! -f "$(go env GOROOT)/lib/wasm/wasm_exec_node.js" ]; then
+  echo "wasm-node.sh: $(go env GOROOT)/lib/wasm/wasm_exec_node.js missing: is this a complete Go installation?" >&2
   exit 2
 fi
 GOOS=js GOARCH=wasm exec go test -exec="$exec_helper" "$@"
