@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"golang.org/x/arch/x86/x86asm"
+
+	"github.com/bpfplay/bpfplay/core/record"
 )
 
 // Syntax selects the assembly syntax of a listing.
@@ -18,10 +20,10 @@ const (
 
 // Line is one x86 instruction of a listing.
 type Line struct {
-	Off   int    `json:"off"`   // offset in Image.Code
-	Addr  uint64 `json:"addr"`  // address in the loaded image
-	Bytes []byte `json:"bytes"` // machine code
-	Text  string `json:"text"`  // the instruction
+	Off   int        `json:"off"`   // offset in Image.Code
+	Addr  uint64     `json:"addr"`  // address in the loaded image
+	Bytes record.Hex `json:"bytes"` // machine code (hex in JSON)
+	Text  string     `json:"text"`  // the instruction
 	// Slot is the eBPF instruction (slot index) the machine code belongs
 	// to, -1 for a function's prologue.
 	Slot int `json:"slot"`
