@@ -19,7 +19,7 @@ const (
 // call emits helper calls, bpf-to-bpf calls and tail calls.
 func (f *funcJIT) call(c *code, k, pc int, ins isa.Instruction) error {
 	if isTailCall(ins) {
-		if f.direct(pc) {
+		if f.direct(pc, ins) {
 			f.tailCallDirect(c, pc)
 		} else {
 			f.tailCallIndirect(c, pc)
@@ -88,10 +88,15 @@ func (f *funcJIT) callx(c *code, pc int, ins isa.Instruction) error {
 }
 
 // direct reports whether the tail call at pc gets the patchable direct
-// form.
-func (f *funcJIT) direct(pc int) bool {
+// form: Options.DirectTailCall says; else the verifier's internal form
+// (BPF_JMP|BPF_TAIL_CALL) carries the poke descriptor's index + 1 in imm
+// (0: indirect); else (the dumped form, "call 12") it is guessed.
+func (f *funcJIT) direct(pc int, ins isa.Instruction) bool {
 	if d := f.prog.opt.DirectTailCall; d != nil {
 		return d(pc)
+	}
+	if ins.OpCode == opTailCall {
+		return ins.Imm != 0
 	}
 	return DirectTailCallGuess(f.prog.prog, pc)
 }

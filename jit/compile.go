@@ -57,7 +57,9 @@ type Options struct {
 	// DirectTailCall reports whether the tail call at slot pc was given a
 	// poke descriptor by the verifier (constant index into one known
 	// program array), which makes the JIT emit a patchable direct jump.
-	// Nil: decided by DirectTailCallGuess.
+	// Nil: a tail call in the verifier's internal form (opcode 0xf5) is
+	// direct when its imm (the descriptor's index + 1) is not 0; one in
+	// the dumped form ("call 12") is decided by DirectTailCallGuess.
 	DirectTailCall func(pc int) bool
 	// FromClassic marks a program converted from classic BPF: the kernel
 	// leaves out the tail-call patch site for those.

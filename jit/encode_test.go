@@ -4,6 +4,8 @@ import (
 	"encoding/hex"
 	"strings"
 	"testing"
+
+	"github.com/bpfplay/bpfplay/core/isa"
 )
 
 // TestEncoding checks the encoding primitives on the x86 special cases,
@@ -67,5 +69,40 @@ func TestEncoding(t *testing.T) {
 				t.Errorf("got % x (%s), want %s", c.b, intel(c.b), tc.hex)
 			}
 		})
+	}
+}
+
+// TestTailCallForms checks that the verifier's internal tail call
+// (BPF_JMP|BPF_TAIL_CALL, imm = poke index + 1) picks the direct or
+// indirect form from imm, whatever the guess would say.
+func TestTailCallForms(t *testing.T) {
+	mk := func(imm int64) isa.Program {
+		return isa.Program{
+			isa.LdImm64Pseudo(isa.R2, isa.PseudoMapFD, 0, 0),
+			{OpCode: isa.ALUOpCode(isa.ALU64Class, isa.Mov, isa.ImmSource), Dst: isa.R3, Imm: 1},
+			{OpCode: opTailCall, Imm: imm},
+			{OpCode: isa.ALUOpCode(isa.ALU64Class, isa.Mov, isa.ImmSource), Dst: isa.R0},
+			{OpCode: isa.OpExit},
+		}
+	}
+	opt := Options{Pointer: func(int, isa.Instruction) (uint64, error) { return 0xffff888000000000, nil }}
+	for _, tc := range []struct {
+		imm    int64
+		thunk  bool
+		reason string
+	}{{0, true, "indirect"}, {1, false, "direct"}} {
+		img, err := Compile(mk(tc.imm), opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		hasThunk := false
+		for _, r := range img.Relocs {
+			if r.Kind == RelocThunk {
+				hasThunk = true
+			}
+		}
+		if hasThunk != tc.thunk {
+			t.Errorf("imm %d: thunk jump %v, want the %s form", tc.imm, hasThunk, tc.reason)
+		}
 	}
 }
