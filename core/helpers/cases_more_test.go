@@ -118,3 +118,33 @@ r0 += r1
 	}
 	return cs
 }
+
+// newerHelperCases: xdp byte access, relative skb loads, per-CPU lookups.
+func newerHelperCases() []testrun.Case {
+	var cs []testrun.Case
+	add := func(name, typ string, data []byte, asm string, check bool, maps ...testrun.NamedMap) {
+		cs = append(cs, testrun.Case{Name: "helpers/more/" + name, ProgType: typ, Data: data, Asm: asm, CheckData: check,
+			Maps: append([]testrun.NamedMap{ot.ResMap()}, maps...)})
+	}
+	xd := pkt(60, nil)
+	for _, v := range [][2]int64{{0, 1}, {0, 60}, {59, 1}, {60, 1}, {10, 8}, {65535, 1}, {65536, 1}, {0, 65536}} {
+		add(fmt.Sprintf("xdp_load_bytes/%d-%d", v[0], v[1]), "xdp", xd, "r6 = r1\n"+ot.Steps(
+			fmt.Sprintf("*(u64 *)(r10 -8) = -1\nr1 = r6\nr2 = %d\nr3 = r10\nr3 += -8\nr4 = %d\ncall bpf_xdp_load_bytes\n", v[0], min(v[1], 8)),
+			"r0 = *(u64 *)(r10 -8)\n",
+			fmt.Sprintf("r1 = 0x7777777777777777 ll\n*(u64 *)(r10 -8) = r1\nr1 = r6\nr2 = %d\nr3 = r10\nr3 += -8\nr4 = %d\ncall bpf_xdp_store_bytes\n", v[0], min(v[1], 8)),
+			"r1 = r6\ncall bpf_xdp_get_buff_len\n"), true)
+	}
+	p := pkt(64, func(b []byte) { b[12], b[13] = 0x08, 0x00 })
+	for _, v := range [][3]int64{{0, 4, 0}, {0, 4, 1}, {60, 4, 0}, {61, 4, 0}, {46, 4, 1}, {47, 4, 1}, {0, 4, 2}, {65536, 1, 0}} {
+		add(fmt.Sprintf("skb_load_bytes_relative/%d-%d-%d", v[0], v[1], v[2]), "socket_filter", p, "r6 = r1\n"+ot.Steps(
+			fmt.Sprintf("*(u64 *)(r10 -8) = -1\nr1 = r6\nr2 = %d\nr3 = r10\nr3 += -8\nr4 = %d\nr5 = %d\ncall bpf_skb_load_bytes_relative\n", v[0], v[1], v[2]),
+			"r0 = *(u64 *)(r10 -8)\n"), false)
+	}
+	pc := ot.WithInit(ot.M("pc", "percpu_array", 4, 8, 2, 0), "01000000", "0500000000000000")
+	add("map_lookup_percpu_elem", "socket_filter", p, ot.Steps(
+		"*(u32 *)(r10 -4) = 1\nr1 = map[pc] ll\nr2 = r10\nr2 += -4\nr3 = 0\ncall bpf_map_lookup_percpu_elem\nif r0 == 0 goto pc+1\nr0 = *(u64 *)(r0 +0)\n",
+		"*(u32 *)(r10 -4) = 1\nr1 = map[pc] ll\nr2 = r10\nr2 += -4\nr3 = 1\ncall bpf_map_lookup_percpu_elem\n",
+		"*(u32 *)(r10 -4) = 7\nr1 = map[pc] ll\nr2 = r10\nr2 += -4\nr3 = 0\ncall bpf_map_lookup_percpu_elem\n",
+	), false, pc)
+	return cs
+}

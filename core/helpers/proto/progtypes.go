@@ -469,7 +469,7 @@ func kprobe(h string, e *Env) string {
 	}
 	return with(table{
 		"perf_event_output": "bpf_perf_event_output", "get_stackid": "bpf_get_stackid",
-		"get_stack": "bpf_get_stack", "override_return": "bpf_override_return",
+		"get_stack": "bpf_get_stack",
 	}, h, e, tracing)
 }
 
