@@ -32,6 +32,8 @@ type Request struct {
 
 	Run *RunOptions `json:"run,omitempty"` // nil: do not run
 	JIT bool        `json:"jit,omitempty"` // also emit x86-64 code
+	// JITSyntax is the listing's assembly syntax: "att" (default) or "intel".
+	JITSyntax string `json:"jit_syntax,omitempty"`
 }
 
 // Source is the program in one of the forms people have in hand. Exactly

@@ -57,9 +57,13 @@ func Load(ctx context.Context, req *Request) *Response {
 			return resp
 		}
 	}
+	if req.JIT {
+		compileJIT(req, p, resp)
+	}
 	switch {
 	case req.Run != nil && p.classic != nil:
 		runClassic(req, p, pt, resp)
+	case req.Run != nil && req.Run.Engine == "native" && runNative(ctx, req, p, pt, p.states, resp):
 	case req.Run != nil:
 		runProgram(ctx, req, p, pt, resp)
 	}

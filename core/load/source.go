@@ -13,6 +13,7 @@ import (
 	"github.com/bpfplay/bpfplay/core/elf"
 	"github.com/bpfplay/bpfplay/core/isa"
 	"github.com/bpfplay/bpfplay/core/record"
+	"github.com/bpfplay/bpfplay/core/verifier"
 )
 
 // program is a request's source turned into what bpf(BPF_PROG_LOAD)
@@ -32,6 +33,8 @@ type program struct {
 	attachType string
 	// cLine is the C source line per instruction (ELF with BTF).
 	cLine []string
+	// states are the verifier's per-slot states, once verified.
+	states [][]verifier.State
 }
 
 // inputError is a problem with the request itself (as opposed to a

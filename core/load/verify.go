@@ -73,6 +73,7 @@ func verify(ctx context.Context, req *Request, p *program, resp *Response) bool 
 		v.Path = append(v.Path, s.PC)
 	}
 	resp.Verifier = v
+	p.states = res.States
 	if !res.Accepted {
 		d := Diagnostic{Severity: "error", Stage: "verify", Message: res.ErrorLine}
 		if v.ErrorPC != nil {

@@ -2,12 +2,15 @@ package load_test
 
 import (
 	"context"
+	"encoding/hex"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/bpfplay/bpfplay/core/load"
 	"github.com/bpfplay/bpfplay/core/record"
 	"github.com/bpfplay/bpfplay/internal/compare"
+	"github.com/bpfplay/bpfplay/jit/native"
 )
 
 // TestLoadRejectsMissingNullCheck is the classic mistake: dereferencing
@@ -93,5 +96,51 @@ func TestLoadAcceptedHasLoadSteps(t *testing.T) {
 	}
 	if len(r.Xlated) != 3 {
 		t.Errorf("xlated has %d insns", len(r.Xlated))
+	}
+}
+
+func TestLoadJIT(t *testing.T) {
+	r := load.Load(context.Background(), &load.Request{Source: load.Source{Text: "r0 = 0\nexit"}, JIT: true})
+	if !r.OK || r.JIT == nil {
+		t.Fatalf("no JIT: %s", dump(r))
+	}
+	// Linux 6.1's image for "r0 = 0; exit" on qemu64 (the kernel oracle's
+	// smoke test sf_ret0): patch nop, xchg ax,ax, push rbp, mov rbp,rsp,
+	// xor eax,eax, leave, ret, int3.
+	if got := hex.EncodeToString(r.JIT.Code); got != "0f1f4400006690554889e531c0c9c3cc" {
+		t.Errorf("code %s", got)
+	}
+	if len(r.JIT.FuncLens) != 1 || r.JIT.FuncLens[0] != 16 {
+		t.Errorf("func lens %v", r.JIT.FuncLens)
+	}
+}
+
+func TestLoadNative(t *testing.T) {
+	if err := native.Available(); err != nil {
+		t.Fatalf("native execution must work on the test machine (linux/amd64, cgo): %v", err)
+	}
+	tests := []struct {
+		name, src, engine, warn string
+		r0                      uint64
+	}{
+		{"pure computation runs natively", "r0 = 6\nr0 *= 7\nexit", "native", "", 42},
+		{"a context reader falls back", "r0 = *(u32 *)(r1 +0)\nexit", "interpreter", "reads its context", 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := load.Load(context.Background(), &load.Request{Source: load.Source{Text: tc.src}, Run: &load.RunOptions{Engine: "native", Data: make([]byte, 14)}})
+			if r.Run == nil || !r.Run.OK || r.Run.Engine != tc.engine || r.Run.R0 != tc.r0 {
+				t.Fatalf("run = %+v, want engine %s r0 %d", r.Run, tc.engine, tc.r0)
+			}
+			found := tc.warn == ""
+			for _, d := range r.Diagnostics {
+				if d.Severity == "warning" && strings.Contains(d.Message, tc.warn) {
+					found = true
+				}
+			}
+			if !found {
+				t.Errorf("no warning containing %q: %+v", tc.warn, r.Diagnostics)
+			}
+		})
 	}
 }
