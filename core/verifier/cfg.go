@@ -243,6 +243,8 @@ func (v *verifier) resolveLdimm64(i int) error {
 	}
 	in.imm = int32(uint32(addr))
 	next.imm = int32(uint32(addr >> 32))
+	aux.mapRef = true
+	aux.mapValueRef = in.src == pseudoMapValue || in.src == pseudoMapIdxValue
 	for j, um := range v.maps {
 		if um == m {
 			aux.mapIndex = j

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bpfplay/bpfplay/core/isa"
+
 	"github.com/bpfplay/bpfplay/core/record"
 )
 
@@ -63,6 +65,7 @@ type corpusFigures struct {
 	logs, logEqual        int
 	unprivRecords, unpriv int
 	ulogs, ulogEqual      int
+	xlRecords, xlEqual    int
 	disagree              map[string][]string
 }
 
@@ -123,6 +126,14 @@ func runCorpus(t testing.TB, verbose bool) *corpusFigures {
 			}
 		case k.OK && res.Accepted:
 			f.bothAccept++
+			if len(k.Xlated) > 0 {
+				f.xlRecords++
+				if want, err := isa.UnmarshalSlots(k.Xlated); err == nil && sameXlated(res.Xlated, want) {
+					f.xlEqual++
+				} else {
+					f.add("xlated differs", in.Name)
+				}
+			}
 			if res.Stats.InsnsProcessed == k.InsnsProcessed {
 				f.insns++
 			} else {
@@ -163,6 +174,35 @@ func runCorpus(t testing.TB, verbose bool) *corpusFigures {
 	return f
 }
 
+// sameXlated compares xlated programs with what differs from one load to
+// the next aside: map ids and value offsets in ld_imm64, and the random
+// upper halves BPF_F_TEST_RND_HI32 writes (r11 = random; r11 <<= 32).
+func sameXlated(got, want []isa.Slot) bool {
+	if len(got) != len(want) {
+		return false
+	}
+	for i := 0; i < len(want); i++ {
+		g, w := got[i], want[i]
+		if w.Op == isa.OpLdImm64 && (w.Src == 1 || w.Src == 2) && i+1 < len(want) {
+			if g.Op != w.Op || g.Dst != w.Dst || g.Src != w.Src || g.Off != w.Off {
+				return false
+			}
+			i++
+			continue
+		}
+		if w.Op == 0xb7 && w.Dst == 11 && i+1 < len(want) && want[i+1] == (isa.Slot{Op: 0x67, Dst: 11, Imm: 32}) {
+			if g.Op != w.Op || g.Dst != w.Dst || g.Src != w.Src || g.Off != w.Off {
+				return false
+			}
+			continue
+		}
+		if g != w {
+			return false
+		}
+	}
+	return true
+}
+
 var reNum = regexp.MustCompile(`-?\d+`)
 
 // normCat turns a message into a category (numbers hidden).
@@ -175,9 +215,9 @@ func normCat(s string) string { return reNum.ReplaceAllString(s, "N") }
 func TestCorpus(t *testing.T) {
 	verbose := os.Getenv("BPFPLAY_CORPUS_VERBOSE") != ""
 	f := runCorpus(t, verbose)
-	t.Logf("verdict %d/%d (%d%%), error line %d/%d (%d%%), insns_processed %d/%d (%d%%), whole log %d/%d, unpriv verdict %d/%d (%d%%), unpriv whole log %d/%d",
+	t.Logf("verdict %d/%d (%d%%), error line %d/%d (%d%%), insns_processed %d/%d (%d%%), whole log %d/%d, unpriv verdict %d/%d (%d%%), unpriv whole log %d/%d, xlated %d/%d (%d%%)",
 		f.verdict, f.records, pct(f.verdict, f.records), f.errLine, f.bothReject, pct(f.errLine, f.bothReject),
-		f.insns, f.bothAccept, pct(f.insns, f.bothAccept), f.logEqual, f.logs, f.unpriv, f.unprivRecords, pct(f.unpriv, f.unprivRecords), f.ulogEqual, f.ulogs)
+		f.insns, f.bothAccept, pct(f.insns, f.bothAccept), f.logEqual, f.logs, f.unpriv, f.unprivRecords, pct(f.unpriv, f.unprivRecords), f.ulogEqual, f.ulogs, f.xlEqual, f.xlRecords, pct(f.xlEqual, f.xlRecords))
 	cats := make([]string, 0, len(f.disagree))
 	for c := range f.disagree {
 		cats = append(cats, c)

@@ -60,6 +60,9 @@ func (v *verifier) ctxIsValidAccess(off, size, t int) (bool, regType, int) {
 	if !ans.OK {
 		return false, 0, 0
 	}
+	if (v.progType == progSchedCls || v.progType == progSchedAct) && off == skbUapi["tstamp_type"] {
+		v.tstampTypeAccess = true
+	}
 	return true, ctxRegType(ans.Reg), ans.FieldSize
 }
 

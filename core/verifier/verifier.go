@@ -61,7 +61,9 @@ type insnAux struct {
 	mapKeyState        uint64 // constant key of the call (bpf_map_key_state)
 	mapKeyPoison       bool
 	mapKeySeen         bool
-	mapIndex           int // for ld_imm64 of a map
+	mapIndex           int  // for ld_imm64 of a map
+	mapRef             bool // the ld_imm64 refers to a map (mapIndex)
+	mapValueRef        bool // ... to a map value (mapOff)
 	mapOff             uint32
 	ctxFieldSize       int
 	seen               int
@@ -178,6 +180,9 @@ type verifier struct {
 	insnTexts                 []string // printed instructions, by pc
 	printBuf                  []byte
 	snapBuf                   []byte
+	pokeDescs                 []int  // tail calls the JIT patches directly
+	rndState                  uint64 // BPF_F_TEST_RND_HI32 values
+	tstampTypeAccess          bool   // a tc program read __sk_buff.tstamp_type
 	enforceExpectedAttachType bool
 
 	// results

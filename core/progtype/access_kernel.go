@@ -1,0 +1,154 @@
+package progtype
+
+// Offsets of kernel-internal structs on the reference kernel (Debian
+// 6.1.0-56-amd64), read from its BTF with pahole. The verifier's context
+// rewrites turn uapi context accesses (__sk_buff, xdp_md, ...) into loads
+// and stores at these offsets, so the xlated program is the kernel's.
+// core/cbpf's conversions use the same sk_buff fields.
+
+// struct sk_buff.
+const (
+	SkBuffDev            = 16
+	SkBuffSk             = 24
+	SkBuffTstamp         = 32
+	SkBuffCb             = 40
+	SkBuffLen            = 112
+	SkBuffDataLen        = 116
+	SkBuffQueueMapping   = 124
+	SkBuffClonedOffset   = 126 // byte holding the cloned bit (bit 0)
+	SkBuffPktTypeOffset  = 128 // byte holding pkt_type (bits 0-2)
+	SkBuffVlanPresOffset = 130 // byte holding vlan_present (bit 0), mono_delivery_time (bit 5), tc_at_ingress (bit 7)
+	SkBuffTcIndex        = 134
+	SkBuffPriority       = 140
+	SkBuffSkbIif         = 144
+	SkBuffHash           = 148
+	SkBuffVlanProto      = 152
+	SkBuffVlanTCI        = 154
+	SkBuffNapiID         = 156
+	SkBuffMark           = 168
+	SkBuffProtocol       = 180
+	SkBuffEnd            = 192
+	SkBuffHead           = 200
+	SkBuffData           = 208
+)
+
+// Bits of the sk_buff flag bytes (little endian).
+const (
+	SkBuffClonedMask          = 1
+	SkBuffPktTypeMax          = 7
+	SkBuffVlanPresentBit      = 0
+	SkBuffTcAtIngressMask     = 1 << 7
+	SkBuffMonoDeliveryTimeMsk = 1 << 5
+)
+
+// struct qdisc_skb_cb and struct bpf_skb_data_end (in sk_buff.cb).
+const (
+	QdiscCbPktLen    = 0
+	QdiscCbTcClassid = 6
+	QdiscCbData      = 8
+	SkbDataEndMeta   = 32 // bpf_skb_data_end.data_meta
+	SkbDataEndEnd    = 40 // bpf_skb_data_end.data_end
+)
+
+// struct sk_skb_cb (sk_buff.cb of sk_skb programs).
+const (
+	SkSkbCbData    = 0
+	SkSkbCbTempReg = 40
+)
+
+// struct skb_shared_info.
+const (
+	ShinfoGsoSize   = 4
+	ShinfoGsoSegs   = 6
+	ShinfoHwtstamps = 16
+)
+
+// struct net_device.
+const NetDeviceIfindex = 216
+
+// struct sock_common and struct sock.
+const (
+	SkcDaddr      = 0
+	SkcRcvSaddr   = 4
+	SkcDport      = 12
+	SkcNum        = 14
+	SkcFamily     = 16
+	SkcState      = 18
+	SkcBoundDevIf = 20
+	SkcV6Daddr    = 56
+	SkcV6RcvSaddr = 72
+	SkPriority    = 448
+	SkMark        = 452
+	SkType        = 514
+	SkProtocol    = 516
+)
+
+// struct xdp_buff, xdp_rxq_info, xdp_txq_info.
+const (
+	XDPBuffData       = 0
+	XDPBuffDataEnd    = 8
+	XDPBuffDataMeta   = 16
+	XDPBuffRxq        = 32
+	XDPBuffTxq        = 40
+	XDPRxqDev         = 0
+	XDPRxqQueueIndex  = 8
+	XDPTxqDev         = 0
+	BPFFlowDissKeys   = 0
+	BPFFlowDissData   = 16
+	BPFFlowDissDataEn = 24
+)
+
+// struct bpf_perf_event_data_kern and struct perf_sample_data.
+const (
+	PerfDataKernRegs = 0
+	PerfDataKernData = 8
+	PerfSamplePeriod = 8
+	PerfSampleAddr   = 48
+)
+
+// struct bpf_sysctl_kern.
+const (
+	SysctlKernWrite  = 52
+	SysctlKernPpos   = 56
+	SysctlKernTmpReg = 64
+)
+
+// struct bpf_sockopt_kern.
+const (
+	SockoptKernSk        = 0
+	SockoptKernOptval    = 8
+	SockoptKernOptvalEnd = 16
+	SockoptKernLevel     = 24
+	SockoptKernOptname   = 28
+	SockoptKernOptlen    = 32
+	SockoptKernTask      = 40
+	SockoptKernTmpReg    = 48
+)
+
+// struct bpf_sk_lookup_kern.
+const (
+	SkLookupKernFamily     = 0
+	SkLookupKernProtocol   = 2
+	SkLookupKernSport      = 4
+	SkLookupKernDport      = 6
+	SkLookupKernV4Saddr    = 8
+	SkLookupKernV4Daddr    = 12
+	SkLookupKernV6Saddr    = 16
+	SkLookupKernV6Daddr    = 24
+	SkLookupKernSelectedSk = 32
+	SkLookupKernIfindex    = 40
+)
+
+// struct bpf_sock_addr_kern.
+const (
+	SockAddrKernSk     = 0
+	SockAddrKernUaddr  = 8
+	SockAddrKernTmpReg = 16
+)
+
+// struct bpf_array and struct htab_elem (inlined map lookups).
+const (
+	BPFArrayValue  = 272
+	HtabElemKey    = 48
+	HtabElemLRURef = 16 + 19 // lru_node + offsetof(bpf_lru_node, ref)
+)

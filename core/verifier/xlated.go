@@ -1,0 +1,275 @@
+package verifier
+
+import "math"
+
+// The rewrites that turn the loaded program into the one the kernel
+// runs ("xlated"). Linux patches the program in place: a patch replaces
+// one instruction by several, every jump across it is moved, the
+// per-instruction data follows, subprograms shift. The passes run in
+// Linux's order after the verification proper; their results are what
+// `bpftool prog dump xlated` shows.
+
+// Instruction builders (the kernel's BPF_* macros, by meaning).
+func aluImm(cls, op uint8, dst uint8, imm int32) insn {
+	return insn{code: cls | op | srcK, dst: dst, imm: imm}
+}
+func aluReg(cls, op uint8, dst, src uint8) insn {
+	return insn{code: cls | op | srcX, dst: dst, src: src}
+}
+func ldxMem(size uint8, dst, src uint8, off int16) insn {
+	return insn{code: clsLDX | mdMEM | size, dst: dst, src: src, off: off}
+}
+func stxMem(size uint8, dst, src uint8, off int16) insn {
+	return insn{code: clsSTX | mdMEM | size, dst: dst, src: src, off: off}
+}
+func stMem(size uint8, dst uint8, off int16, imm int32) insn {
+	return insn{code: clsST | mdMEM | size, dst: dst, off: off, imm: imm}
+}
+func jmpImm(op uint8, dst uint8, imm int32, off int16) insn {
+	return insn{code: clsJMP | op | srcK, dst: dst, imm: imm, off: off}
+}
+func jmp32Imm(op uint8, dst uint8, imm int32, off int16) insn {
+	return insn{code: clsJMP32 | op | srcK, dst: dst, imm: imm, off: off}
+}
+func jmpReg(op uint8, dst, src uint8, off int16) insn {
+	return insn{code: clsJMP | op | srcX, dst: dst, src: src, off: off}
+}
+func ja(off int16) insn            { return insn{code: clsJMP | opJA, off: off} }
+func mov64Reg(dst, src uint8) insn { return aluReg(clsALU64, opMOV, dst, src) }
+func mov64Imm(dst uint8, imm int32) insn {
+	return aluImm(clsALU64, opMOV, dst, imm)
+}
+func mov32Imm(dst uint8, imm int32) insn { return aluImm(clsALU, opMOV, dst, imm) }
+func mov32Reg(dst, src uint8) insn       { return aluReg(clsALU, opMOV, dst, src) }
+func callImm(imm int32) insn             { return insn{code: clsJMP | opCALL, imm: imm} }
+func exitInsn() insn                     { return insn{code: clsJMP | opEXIT} }
+func ldImm64(dst uint8, v uint64) [2]insn {
+	return [2]insn{{code: clsLD | mdIMM | szDW, dst: dst, imm: int32(uint32(v))}, {imm: int32(uint32(v >> 32))}}
+}
+
+// regAX is the kernel's hidden register BPF_REG_AX (r11).
+const regAX = 11
+
+// stNospec is BPF_ST | BPF_NOSPEC: a speculation barrier.
+var stNospec = insn{code: clsST | mdNOSPEC}
+
+// insnDefRegno is the register an instruction writes, or -1.
+func insnDefRegno(in insn) int {
+	switch in.class() {
+	case clsJMP, clsJMP32, clsST:
+		return -1
+	case clsSTX:
+		if in.mode() == mdATOMIC && in.imm&atomicFetch != 0 {
+			if in.imm == atomicCmpxchg {
+				return 0
+			}
+			return int(in.src)
+		}
+		return -1
+	}
+	return int(in.dst)
+}
+
+// insnHasDef32 reports an instruction writing only the low 32 bits.
+func (v *verifier) insnHasDef32(in insn) bool {
+	d := insnDefRegno(in)
+	if d == -1 {
+		return false
+	}
+	return !v.isReg64(in, d, nil, dstOp)
+}
+
+// adjBranches moves the targets of jumps (and pc-relative calls and
+// function addresses) for a change that turned [pos, endOld) into [pos,
+// endNew). It fails when an offset no longer fits.
+func adjBranches(insns []insn, pos, endOld, endNew int) bool {
+	delta := endNew - endOld
+	for i := range insns {
+		in := &insns[i]
+		if isPseudoFunc(*in) || (in.code == clsJMP|opCALL && in.src == pseudoCall) {
+			imm := int64(in.imm)
+			if i < pos && i+int(imm)+1 >= endOld {
+				imm += int64(delta)
+			} else if i >= endNew && i+int(imm)+1 < endNew {
+				imm -= int64(delta)
+			}
+			if imm < math.MinInt32 || imm > math.MaxInt32 {
+				return false
+			}
+			in.imm = int32(imm)
+			continue
+		}
+		cls := in.class()
+		if (cls != clsJMP && cls != clsJMP32) || in.op() == opEXIT || in.op() == opCALL {
+			continue
+		}
+		gotol := in.code == clsJMP32|opJA
+		off := int64(in.off)
+		lo, hi := int64(math.MinInt16), int64(math.MaxInt16)
+		if gotol {
+			off = int64(in.imm)
+			lo, hi = math.MinInt32, math.MaxInt32
+		}
+		if i < pos && int64(i)+off+1 >= int64(endOld) {
+			off += int64(delta)
+		} else if i >= endNew && int64(i)+off+1 < int64(endNew) {
+			off -= int64(delta)
+		}
+		if off < lo || off > hi {
+			return false
+		}
+		if gotol {
+			in.imm = int32(off)
+		} else {
+			in.off = int16(off)
+		}
+	}
+	return true
+}
+
+// patch replaces the instruction at off by the instructions of p, as
+// bpf_patch_insn_data does: the original's per-instruction data moves to
+// the last instruction of the patch, the new ones get fresh data.
+func (v *verifier) patch(off int, p []insn) error {
+	n := len(p)
+	if n == 1 {
+		v.insns[off] = p[0]
+		v.aux[off].zextDst = v.insnHasDef32(p[0])
+		return nil
+	}
+	if len(v.insns)+n-1 > math.MaxInt16 {
+		// probe whether every jump still fits
+		probe := make([]insn, 0, len(v.insns)+n-1)
+		probe = append(probe, v.insns[:off]...)
+		probe = append(probe, p...)
+		probe = append(probe, v.insns[off+1:]...)
+		if !adjBranches(probe, off, off+1, off+n) {
+			v.verbose("insn %d cannot be patched due to 16-bit range\n", v.aux[off].origIdx)
+			return errENOMEM
+		}
+	}
+	insns := make([]insn, 0, len(v.insns)+n-1)
+	insns = append(insns, v.insns[:off]...)
+	insns = append(insns, p...)
+	insns = append(insns, v.insns[off+1:]...)
+	adjBranches(insns, off, off+1, off+n)
+
+	seen := v.aux[off].seen
+	v.aux[off].zextDst = v.insnHasDef32(insns[off+n-1])
+	aux := make([]insnAux, 0, len(v.aux)+n-1)
+	aux = append(aux, v.aux[:off]...)
+	for i := off; i < off+n-1; i++ {
+		aux = append(aux, insnAux{seen: seen, zextDst: v.insnHasDef32(insns[i])})
+	}
+	aux = append(aux, v.aux[off:]...)
+	v.insns, v.aux = insns, aux
+	for i := range v.subprogs {
+		if v.subprogs[i].start > off {
+			v.subprogs[i].start += n - 1
+		}
+	}
+	return nil
+}
+
+// removeInsns deletes cnt instructions at off (verifier_remove_insns),
+// dropping subprograms that lay entirely within them.
+func (v *verifier) removeInsns(off, cnt int) {
+	v.insns = append(v.insns[:off], v.insns[off+cnt:]...)
+	adjBranches(v.insns, off, off+cnt, off)
+	// subprogram starts, with the kernel's sentinel at the end
+	starts := make([]int, len(v.subprogs)+1)
+	for i := range v.subprogs {
+		starts[i] = v.subprogs[i].start
+	}
+	starts[len(v.subprogs)] = len(v.insns) + cnt
+	i := 0
+	for i < len(v.subprogs) && starts[i] < off {
+		i++
+	}
+	j := i
+	for j < len(v.subprogs) && starts[j] < off+cnt {
+		j++
+	}
+	if starts[j] != off+cnt {
+		j--
+	}
+	if j > i {
+		v.subprogs = append(v.subprogs[:i], v.subprogs[j:]...)
+		starts = append(starts[:i], starts[j:]...)
+	} else if i < len(v.subprogs) && starts[i] == off {
+		i++
+	}
+	for ; i < len(v.subprogs); i++ {
+		v.subprogs[i].start -= cnt
+	}
+	v.aux = append(v.aux[:off], v.aux[off+cnt:]...)
+}
+
+// insnIsCondJump: conditional jumps (not ja, exit, call).
+func insnIsCondJump(code uint8) bool {
+	op := code & 0xf0
+	switch code & 0x07 {
+	case clsJMP32:
+		return op != opJA
+	case clsJMP:
+		return op != opJA && op != opEXIT && op != opCALL
+	}
+	return false
+}
+
+// sanitizeDeadCode: for unprivileged programs, instructions never
+// reached become jumps to themselves.
+func (v *verifier) sanitizeDeadCode() {
+	for i := range v.insns {
+		if v.aux[i].seen != 0 {
+			continue
+		}
+		v.insns[i] = ja(-1)
+		v.aux[i].zextDst = false
+	}
+}
+
+// hardWireDeadCodeBranches: a conditional jump one of whose sides was
+// never taken becomes an unconditional jump (or a no-op).
+func (v *verifier) hardWireDeadCodeBranches() {
+	for i := range v.insns {
+		in := v.insns[i]
+		if !insnIsCondJump(in.code) {
+			continue
+		}
+		var j insn
+		switch {
+		case v.aux[i+1].seen == 0:
+			j = ja(in.off)
+		case v.aux[i+1+int(in.off)].seen == 0:
+			j = ja(0)
+		default:
+			continue
+		}
+		v.insns[i] = j
+	}
+}
+
+// removeDeadCode removes every instruction never reached.
+func (v *verifier) removeDeadCode() {
+	for i := 0; i < len(v.insns); i++ {
+		j := 0
+		for i+j < len(v.insns) && v.aux[i+j].seen == 0 {
+			j++
+		}
+		if j > 0 {
+			v.removeInsns(i, j)
+		}
+	}
+}
+
+// removeNops removes "goto +0".
+func (v *verifier) removeNops() {
+	nop := ja(0)
+	for i := 0; i < len(v.insns); i++ {
+		if v.insns[i] == nop {
+			v.removeInsns(i, 1)
+			i--
+		}
+	}
+}
