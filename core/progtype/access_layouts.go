@@ -12,10 +12,10 @@ type cfield struct {
 	n           int
 }
 
-func cu32(name string) cfield       { return cfield{name, 4, 4, 1} }
-func cu16(name string) cfield       { return cfield{name, 2, 2, 1} }
-func cu64(name string) cfield       { return cfield{name, 8, 8, 1} }
-func cptr(name string) cfield       { return cfield{name, 8, 8, 1} } // __bpf_md_ptr
+func cu32(name string) cfield        { return cfield{name, 4, 4, 1} }
+func cu16(name string) cfield        { return cfield{name, 2, 2, 1} }
+func cu64(name string) cfield        { return cfield{name, 8, 8, 1} }
+func cptr(name string) cfield        { return cfield{name, 8, 8, 1} } // __bpf_md_ptr
 func carr(name string, n int) cfield { return cfield{name, 4, 4, n} }
 
 // clayout computes the offsets of fs laid out one after the other.
