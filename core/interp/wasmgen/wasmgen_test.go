@@ -78,11 +78,14 @@ func runWasm(t testing.TB, rt wazero.Runtime, prog isa.Program, mem []byte, budg
 	return res, nil
 }
 
-func compare(t *testing.T, rt wazero.Runtime, name string, prog isa.Program, mem []byte, budget int64, fuel uint64) {
+func compare(t *testing.T, rt wazero.Runtime, name string, prog isa.Program, mem []byte, budget int64, fuel uint64, strict bool) {
 	t.Helper()
 	p, err := interp.Compile(prog, nil)
 	if err != nil {
-		t.Fatalf("%s: %v", name, err)
+		if strict {
+			t.Fatalf("%s: %v", name, err)
+		}
+		return // map references without maps: not runnable anywhere
 	}
 	im := append([]byte(nil), mem...)
 	if mem == nil {
@@ -107,7 +110,11 @@ func compare(t *testing.T, rt wazero.Runtime, name string, prog isa.Program, mem
 		return
 	}
 	if got.status != wasmgen.StatusExit {
-		t.Errorf("%s: wasm asked for the interpreter, which exited with r0 %#x", name, want.R0)
+		// Handing a run back is always correct; the well-formed
+		// programs of the suites must not need it.
+		if strict {
+			t.Errorf("%s: wasm asked for the interpreter, which exited with r0 %#x", name, want.R0)
+		}
 		return
 	}
 	if got.r0 != want.R0 || got.insns != want.Insns || string(got.mem) != string(im) {
@@ -144,7 +151,7 @@ func TestConformance(t *testing.T) {
 		if strings.Contains(f, "bench") {
 			fuel = 100_000
 		}
-		compare(t, rt, name, prog, tc.Mem, 100_000_000, fuel)
+		compare(t, rt, name, prog, tc.Mem, 100_000_000, fuel, true)
 	}
 	t.Logf("%d of %d programs compiled to wasm", compiled, len(files)+len(benches))
 	if compiled < 300 {
