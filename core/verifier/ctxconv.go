@@ -169,6 +169,10 @@ func (v *verifier) ctxConverter() ctxConverter {
 		return convertPerfEventAccess
 	case progFlowDissector:
 		return convertFlowDissectorAccess
+	case progCgroupSockAddr:
+		return convertSockAddrAccess
+	case progSkLookup:
+		return convertSkLookupAccess
 	}
 	return nil
 }
@@ -431,6 +435,105 @@ func convertFlowDissectorAccess(v *verifier, t int, si insn) ([]insn, int) {
 		return []insn{ldxMem(szDW, si.dst, si.src, progtype.BPFFlowDissDataEn)}, 0
 	case skbUapi["flow_keys"]:
 		return []insn{ldxMem(szDW, si.dst, si.src, progtype.BPFFlowDissKeys)}, 0
+	}
+	return nil, 0
+}
+
+// bpf_sock_addr_kern and the sockaddr structs it points to.
+const (
+	sockAddrKernTCtx = 24
+	sockaddrFamily   = 0 // sockaddr.sa_family
+	sinAddr          = 4 // sockaddr_in.sin_addr
+	sin6Port         = 2 // sockaddr_in(6).sin(6)_port
+	sin6Addr         = 8 // sockaddr_in6.sin6_addr
+)
+
+// convertSockAddrAccess is the bpf_sock_addr -> bpf_sock_addr_kern
+// rewrite: addresses live behind uaddr (or t_ctx for sendmsg's source).
+func convertSockAddrAccess(v *verifier, t int, si insn) ([]insn, int) {
+	s := progtype.BPFSockAddr
+	off := int(si.off)
+	f := func(name string) int { return s.Field(name).Off }
+	load := func(ptrOff int16, size uint8, nestedOff int16) []insn {
+		return []insn{ldxMem(szDW, si.dst, si.src, ptrOff), ldxMem(size, si.dst, si.dst, nestedOff)}
+	}
+	store := func(ptrOff int16, size uint8, nestedOff int16) []insn {
+		tmp := uint8(9)
+		if si.src == tmp || si.dst == tmp {
+			tmp--
+		}
+		if si.src == tmp || si.dst == tmp {
+			tmp--
+		}
+		return []insn{stxMem(szDW, si.dst, tmp, progtype.SockAddrKernTmpReg), ldxMem(szDW, tmp, si.dst, ptrOff),
+			stxMem(size, tmp, si.src, nestedOff), ldxMem(szDW, tmp, si.dst, progtype.SockAddrKernTmpReg)}
+	}
+	loadOrStore := func(ptrOff int16, size uint8, nestedOff int16) []insn {
+		if t == bpfWrite {
+			return store(ptrOff, size, nestedOff)
+		}
+		return load(ptrOff, size, nestedOff)
+	}
+	switch {
+	case off == f("user_family"):
+		return load(progtype.SockAddrKernUaddr, szH, sockaddrFamily), 2
+	case off == f("user_ip4"):
+		return loadOrStore(progtype.SockAddrKernUaddr, si.size(), sinAddr), 4
+	case off >= f("user_ip6") && off < f("user_ip6")+16:
+		return loadOrStore(progtype.SockAddrKernUaddr, si.size(), sin6Addr+int16(off-f("user_ip6"))), 4
+	case off == f("user_port"):
+		portSize := min(2, sizeBytes(si.size()))
+		return loadOrStore(progtype.SockAddrKernUaddr, sizeCode(portSize), sin6Port), 2
+	case off == f("family"):
+		return load(progtype.SockAddrKernSk, szH, progtype.SkcFamily), 2
+	case off == f("type"):
+		return load(progtype.SockAddrKernSk, szH, progtype.SkType), 2
+	case off == f("protocol"):
+		return load(progtype.SockAddrKernSk, szH, progtype.SkProtocol), 2
+	case off == f("msg_src_ip4"):
+		return loadOrStore(sockAddrKernTCtx, si.size(), 0), 4
+	case off >= f("msg_src_ip6") && off < f("msg_src_ip6")+16:
+		return loadOrStore(sockAddrKernTCtx, si.size(), int16(off-f("msg_src_ip6"))), 4
+	case off == f("sk"):
+		return []insn{ldxMem(szDW, si.dst, si.src, progtype.SockAddrKernSk)}, 0
+	}
+	return nil, 0
+}
+
+// convertSkLookupAccess is the bpf_sk_lookup -> bpf_sk_lookup_kern
+// rewrite.
+func convertSkLookupAccess(v *verifier, t int, si insn) ([]insn, int) {
+	s := progtype.BPFSkLookup
+	off := int(si.off)
+	f := func(name string) int { return s.Field(name).Off }
+	ld := func(size uint8, kOff int16, target int) ([]insn, int) {
+		return []insn{ldxMem(size, si.dst, si.src, kOff)}, target
+	}
+	switch {
+	case off == f("sk"):
+		return ld(szDW, progtype.SkLookupKernSelectedSk, 0)
+	case off == f("family"):
+		return ld(szH, progtype.SkLookupKernFamily, 2)
+	case off == f("protocol"):
+		return ld(szH, progtype.SkLookupKernProtocol, 2)
+	case off == f("remote_ip4"):
+		return ld(szW, progtype.SkLookupKernV4Saddr, 4)
+	case off == f("local_ip4"):
+		return ld(szW, progtype.SkLookupKernV4Daddr, 4)
+	case off >= f("remote_ip6") && off < f("remote_ip6")+16:
+		return []insn{ldxMem(szDW, si.dst, si.src, progtype.SkLookupKernV6Saddr), jmpImm(opJEQ, si.dst, 0, 1),
+			ldxMem(szW, si.dst, si.dst, int16(off-f("remote_ip6")))}, 4
+	case off >= f("local_ip6") && off < f("local_ip6")+16:
+		return []insn{ldxMem(szDW, si.dst, si.src, progtype.SkLookupKernV6Daddr), jmpImm(opJEQ, si.dst, 0, 1),
+			ldxMem(szW, si.dst, si.dst, int16(off-f("local_ip6")))}, 4
+	case off == f("remote_port"):
+		return ld(szH, progtype.SkLookupKernSport, 2)
+	case off == f("remote_port")+2:
+		return []insn{mov32Imm(si.dst, 0)}, 2
+	case off == f("local_port"):
+		return ld(szH, progtype.SkLookupKernDport, 2)
+	case off == f("ingress_ifindex"):
+		return ld(szW, progtype.SkLookupKernIfindex, 4)
 	}
 	return nil, 0
 }
