@@ -148,3 +148,41 @@ func newerHelperCases() []testrun.Case {
 	), false, pc)
 	return cs
 }
+
+// flowDissectorCases: the context and output of flow_dissector runs.
+func flowDissectorCases() []testrun.Case {
+	var cs []testrun.Case
+	u := ipv4UDP()
+	for i, asm := range []string{
+		// keys as the kernel hands them over, returned through a map
+		"r6 = r1\n" + ot.Steps("r2 = *(u64 *)(r6 +144)\nr0 = *(u16 *)(r2 +0)\n", "r2 = *(u64 *)(r6 +144)\nr0 = *(u16 *)(r2 +2)\n",
+			"r2 = *(u64 *)(r6 +144)\nr0 = *(u16 *)(r2 +10)\n", "r2 = *(u32 *)(r6 +76)\nr0 = *(u32 *)(r6 +80)\nr0 -= r2\n"),
+		// a minimal IPv4 dissector writing the keys (the output)
+		`r2 = *(u32 *)(r1 +76)
+r3 = *(u32 *)(r1 +80)
+r4 = *(u64 *)(r1 +144)
+r5 = r2
+r5 += 34
+if r5 > r3 goto drop
+r0 = *(u8 *)(r2 +23)
+*(u8 *)(r4 +9) = r0
+r0 = *(u32 *)(r2 +26)
+*(u32 *)(r4 +16) = r0
+r0 = *(u32 *)(r2 +30)
+*(u32 *)(r4 +20) = r0
+r0 = 34
+*(u16 *)(r4 +2) = r0
+r0 = 8
+*(u16 *)(r4 +4) = r0
+r0 = 0
+exit
+drop:
+r0 = 2
+exit
+`,
+	} {
+		cs = append(cs, testrun.Case{Name: fmt.Sprintf("helpers/more/flow_dissector/%d", i), ProgType: "flow_dissector", Data: u,
+			Asm: asm, CheckData: true, Maps: []testrun.NamedMap{ot.ResMap()}})
+	}
+	return cs
+}

@@ -98,14 +98,20 @@ func (r *Run) buildSKB(in Input) error {
 	s.Data += ETHHLen
 	s.NetHeader = s.Data
 	switch r.Type.Name {
-	case "sched_cls", "sched_act":
+	case "sched_cls", "sched_act", "flow_dissector":
 		r.isL2 = true
 		s.Data -= ETHHLen
 	}
 	s.Meta = s.Data
 	s.WireLen = 0
 	if r.Type.Name == "flow_dissector" {
+		// bpf_flow_dissect starts the keys at the network header with
+		// the Ethernet protocol (test runs dissect from the Ethernet
+		// header, which data points to).
 		s.FlowKeys = make([]byte, FlowKeys.Size)
+		binary.LittleEndian.PutUint16(s.FlowKeys[0:], ETHHLen) // nhoff
+		binary.LittleEndian.PutUint16(s.FlowKeys[2:], ETHHLen) // thoff
+		copy(s.FlowKeys[10:12], data[12:14])                   // n_proto, big endian as on the wire
 	}
 	if len(in.Ctx) > 0 {
 		if err := skbFromCtx(s, in.Ctx); err != nil {
@@ -212,10 +218,14 @@ func (r *Run) buildXDP(in Input) error {
 
 // DataOut is the packet after the run as BPF_PROG_TEST_RUN returns it:
 // skb types other than tc get their Ethernet header back, zeroed; xdp
-// returns from data_meta.
+// returns from data_meta; flow_dissector returns struct bpf_flow_keys.
 func (r *Run) DataOut() []byte {
 	switch c := r.Ctx.(type) {
 	case *SKB:
+		if c.FlowKeys != nil {
+			// flow_dissector test runs return the keys.
+			return append([]byte(nil), c.FlowKeys...)
+		}
 		start := c.Data
 		if !r.isL2 {
 			start = c.Data - ETHHLen
