@@ -186,3 +186,25 @@ exit
 	}
 	return cs
 }
+
+// ctxCases: __sk_buff given in ctx_in and returned in ctx_out.
+func ctxCases() []testrun.Case {
+	var cs []testrun.Case
+	ctx := make([]byte, 192)
+	ctx[8] = 5   // mark
+	ctx[32] = 3  // priority
+	ctx[48] = 9  // cb[0]
+	ctx[160] = 0 // wire_len
+	for i, c := range []struct {
+		typ, asm string
+	}{
+		{"sched_cls", "r2 = *(u32 *)(r1 +8)\nr2 += 1\n*(u32 *)(r1 +8) = r2\nr2 = 77\n*(u32 *)(r1 +52) = r2\nr2 = 4\n*(u32 *)(r1 +32) = r2\nr0 = *(u32 *)(r1 +48)\nexit\n"},
+		{"socket_filter", "r2 = 66\n*(u32 *)(r1 +56) = r2\nr0 = *(u32 *)(r1 +8)\nr1 = *(u32 *)(r1 +32)\nr0 <<= 8\nr0 |= r1\nexit\n"},
+		{"cgroup_skb", "r2 = 3\n*(u32 *)(r1 +8) = r2\nr0 = 1\nexit\n"},
+		{"sched_cls", "r0 = *(u32 *)(r1 +36)\nr1 = *(u32 *)(r1 +40)\nr0 <<= 8\nr0 |= r1\nexit\n"},
+	} {
+		cs = append(cs, testrun.Case{Name: fmt.Sprintf("helpers/more/ctx/%d-%s", i, c.typ), ProgType: c.typ, Data: ipv4UDP(), Ctx: ctx,
+			Asm: c.asm, CheckData: true, Maps: []testrun.NamedMap{ot.ResMap()}})
+	}
+	return cs
+}

@@ -23,6 +23,9 @@ type Run struct {
 	Raw []byte
 	// isL2 says the skb kept its Ethernet header (tc programs).
 	isL2 bool
+	// ctxIn says the run was given a context struct (ctx_out is then
+	// returned).
+	ctxIn bool
 }
 
 // ErrInvalid is BPF_PROG_TEST_RUN's EINVAL: the input does not fit the
@@ -52,7 +55,7 @@ const (
 //   - others: r1 points to a copy of ctx_in (or of the data when no ctx
 //     is given), at least RawCtxSize bytes.
 func NewRun(t *Type, in Input) (*Run, error) {
-	r := &Run{Type: t}
+	r := &Run{Type: t, ctxIn: len(in.Ctx) > 0}
 	switch t.CtxKind {
 	case CtxSKB:
 		return r, r.buildSKB(in)
@@ -243,4 +246,34 @@ func (r *Run) DataOut() []byte {
 		return append([]byte(nil), c.Buf[c.Meta:c.End]...)
 	}
 	return nil
+}
+
+// CtxOut is the context struct after the run, as BPF_PROG_TEST_RUN
+// returns it in ctx_out when ctx_in was given: for skbs the fields
+// convert_skb_to___skb copies back (mark, priority, ingress_ifindex,
+// ifindex, cb, tstamp, wire_len, gso_segs, gso_size, hwtstamp); raw
+// contexts come back whole. nil when there is nothing to return.
+func (r *Run) CtxOut() []byte {
+	if !r.ctxIn {
+		return nil
+	}
+	if r.Raw != nil {
+		return append([]byte(nil), r.Raw...)
+	}
+	s, ok := r.Ctx.(*SKB)
+	if !ok {
+		return nil
+	}
+	b := make([]byte, SkBuff.Size)
+	binary.LittleEndian.PutUint32(b[8:], s.Mark)
+	binary.LittleEndian.PutUint32(b[32:], s.Priority)
+	binary.LittleEndian.PutUint32(b[36:], s.IngressIfindex)
+	binary.LittleEndian.PutUint32(b[40:], s.Ifindex)
+	copy(b[48:68], s.CB[:])
+	binary.LittleEndian.PutUint64(b[152:], s.Tstamp)
+	binary.LittleEndian.PutUint32(b[160:], s.WireLen)
+	binary.LittleEndian.PutUint32(b[164:], s.GSOSegs)
+	binary.LittleEndian.PutUint32(b[176:], s.GSOSize)
+	binary.LittleEndian.PutUint64(b[184:], s.Hwtstamp)
+	return b
 }

@@ -102,6 +102,7 @@ type AnswerRun struct {
 	Errno   int        `json:"errno,omitempty"`
 	Retval  uint32     `json:"retval"`
 	DataOut record.Hex `json:"data_out,omitempty"`
+	CtxOut  record.Hex `json:"ctx_out,omitempty"`
 }
 
 // AnswerMap is one map's contents after the run.
@@ -174,7 +175,7 @@ func TrimOracleOutput(r io.Reader, w io.Writer) error {
 			a.LogTail = strings.Join(lines[max(0, len(lines)-4):], "\n")
 		}
 		if full.Run != nil {
-			a.Run = &AnswerRun{OK: full.Run.OK, Errno: full.Run.Errno, Retval: full.Run.Retval, DataOut: full.Run.DataOut}
+			a.Run = &AnswerRun{OK: full.Run.OK, Errno: full.Run.Errno, Retval: full.Run.Retval, DataOut: full.Run.DataOut, CtxOut: full.Run.CtxOut}
 		}
 		b, _ := json.Marshal(a)
 		fmt.Fprintf(w, "%s\n", b)
@@ -241,6 +242,9 @@ func Check(c *Case, a *Answer, opt *Options) []string {
 	}
 	if c.CheckData && !bytes.Equal(res.Run.DataOut, a.Run.DataOut) {
 		diffs = append(diffs, fmt.Sprintf("data_out %x, kernel %x", []byte(res.Run.DataOut), []byte(a.Run.DataOut)))
+	}
+	if c.CheckData && len(a.Run.CtxOut) > 0 && !bytes.Equal(res.Run.CtxOut, a.Run.CtxOut) {
+		diffs = append(diffs, fmt.Sprintf("ctx_out %x, kernel %x", []byte(res.Run.CtxOut), []byte(a.Run.CtxOut)))
 	}
 	after := res.MapsAfter()
 	for i, km := range a.MapsAfter {

@@ -188,8 +188,8 @@ func Run(in *record.In, opt *Options) (*Result, error) {
 	r.Retval = uint32(res.Interp.R0)
 	r.DataOut = ctx.DataOut()
 	r.DataSizeOut = len(r.DataOut)
-	if len(tr.Ctx) > 0 && ctx.Raw != nil {
-		r.CtxOut = append(record.Hex(nil), ctx.Raw...)
+	if out := ctx.CtxOut(); out != nil {
+		r.CtxOut = out
 	}
 	return res, nil
 }
