@@ -208,3 +208,22 @@ func ctxCases() []testrun.Case {
 	}
 	return cs
 }
+
+// resizeCases: bpf_skb_change_tail and bpf_skb_change_head on tc skbs.
+func resizeCases() []testrun.Case {
+	var cs []testrun.Case
+	plen := "r2 = *(u32 *)(r6 +76)\nr0 = *(u32 *)(r6 +80)\nr0 -= r2\n"
+	for _, n := range []int64{0, 13, 14, 15, 49, 50, 51, 100, 1500, 16063, 16064, 16065, -1} {
+		cs = append(cs, testrun.Case{Name: fmt.Sprintf("helpers/more/skb_change_tail/%d", n), ProgType: "sched_cls", Data: ipv4UDP(),
+			Asm:       "r6 = r1\n" + ot.Steps(fmt.Sprintf("r1 = r6\nr2 = %d ll\nr3 = 0\ncall bpf_skb_change_tail\n", n), plen, "r0 = *(u32 *)(r6 +0)\n"),
+			CheckData: true, Maps: []testrun.NamedMap{ot.ResMap()}})
+	}
+	cs = append(cs, testrun.Case{Name: "helpers/more/skb_change_tail/flags", ProgType: "sched_cls", Data: ipv4UDP(),
+		Asm: "r6 = r1\n" + ot.Steps("r1 = r6\nr2 = 60\nr3 = 1\ncall bpf_skb_change_tail\n"), CheckData: true, Maps: []testrun.NamedMap{ot.ResMap()}})
+	for _, n := range []int64{0, 1, 4, 14, 64, 100, 200, 16000, 16014, 16015, -1} {
+		cs = append(cs, testrun.Case{Name: fmt.Sprintf("helpers/more/skb_change_head/%d", n), ProgType: "sched_cls", Data: ipv4UDP(),
+			Asm:       "r6 = r1\n" + ot.Steps(fmt.Sprintf("r1 = r6\nr2 = %d ll\nr3 = 0\ncall bpf_skb_change_head\n", n), plen, "r0 = *(u32 *)(r6 +0)\n", "r0 = *(u32 *)(r6 +16)\n"),
+			CheckData: true, Maps: []testrun.NamedMap{ot.ResMap()}})
+	}
+	return cs
+}

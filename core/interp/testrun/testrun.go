@@ -43,6 +43,11 @@ type Options struct {
 	// PerfClosed makes perf_event_array outputs fail with ENOENT, as in
 	// the kernel when no perf event is open (the default captures them).
 	PerfClosed bool
+	// DataOutSize is the caller's data_out buffer (0: the kernel
+	// oracle's default, len(data)+4096 and at least 256). A longer packet
+	// is cut to it and the run fails with ENOSPC, as BPF_PROG_TEST_RUN
+	// does.
+	DataOutSize int
 	// Cancel stops the run when set (checked every 64Ki instructions).
 	Cancel *atomic.Bool
 }
@@ -188,6 +193,14 @@ func Run(in *record.In, opt *Options) (*Result, error) {
 	r.Retval = uint32(res.Interp.R0)
 	r.DataOut = ctx.DataOut()
 	r.DataSizeOut = len(r.DataOut)
+	size := opt.DataOutSize
+	if size == 0 {
+		size = max(len(tr.Data)+4096, 256)
+	}
+	if len(r.DataOut) > size {
+		r.DataOut = r.DataOut[:size]
+		r.OK, r.Errno, r.Error = false, 28, "ENOSPC"
+	}
 	if out := ctx.CtxOut(); out != nil {
 		r.CtxOut = out
 	}
