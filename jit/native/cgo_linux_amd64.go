@@ -5,7 +5,7 @@ package native
 /*
 #include <stdint.h>
 uint64_t bpfplay_helper_addr(void);
-uint64_t bpfplay_run(uint64_t entry, uint8_t *mem, uint8_t *orig, uint64_t len, int64_t n, uint64_t *times);
+uint64_t bpfplay_run(uint64_t entry, uint64_t r1, uint64_t r2, uint8_t *mem, uint8_t *orig, uint64_t len, int64_t n, uint64_t *times);
 uint64_t bpfplay_call(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5);
 int bpfplay_catch_faults(void);
 */
@@ -19,14 +19,15 @@ import (
 // jump to.
 func helperDispatcher() uint64 { return uint64(C.bpfplay_helper_addr()) }
 
-// runCode calls the program at entry n times (see bpfplay_run).
-func runCode(entry uint64, mem, orig []byte, n int, times []uint64) uint64 {
+// runCode calls the program at entry n times with r1 and r2, restoring
+// mem from orig before each run (see bpfplay_run).
+func runCode(entry, r1, r2 uint64, mem, orig []byte, n int, times []uint64) uint64 {
 	var mp, op *C.uint8_t
 	if len(mem) > 0 {
 		mp = (*C.uint8_t)(unsafe.Pointer(&mem[0]))
 		op = (*C.uint8_t)(unsafe.Pointer(&orig[0]))
 	}
-	return uint64(C.bpfplay_run(C.uint64_t(entry), mp, op, C.uint64_t(len(mem)), C.int64_t(n),
+	return uint64(C.bpfplay_run(C.uint64_t(entry), C.uint64_t(r1), C.uint64_t(r2), mp, op, C.uint64_t(len(mem)), C.int64_t(n),
 		(*C.uint64_t)(unsafe.Pointer(&times[0]))))
 }
 

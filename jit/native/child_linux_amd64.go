@@ -16,6 +16,7 @@ import (
 	"github.com/bpfplay/bpfplay/core/helpers"
 	"github.com/bpfplay/bpfplay/core/isa"
 	"github.com/bpfplay/bpfplay/core/maps"
+	"github.com/bpfplay/bpfplay/core/progtype"
 	"github.com/bpfplay/bpfplay/core/record"
 	"github.com/bpfplay/bpfplay/jit"
 )
@@ -63,8 +64,10 @@ type faultInfo struct {
 const (
 	thunkSize      = 64
 	trampolineSize = 32
-	maxHelper      = 256
-	imageOffset    = thunkSize + trampolineSize*maxHelper
+	maxHelper      = 256 // helper numbers 0-255; kernel calls get the ids above
+	maxKernelCalls = 256
+	numTrampolines = maxHelper + maxKernelCalls
+	imageOffset    = thunkSize + trampolineSize*numTrampolines
 	callxThunk     = 16 // offset of the callx thunk
 )
 
@@ -89,6 +92,10 @@ type childState struct {
 	samples   map[uint64]*maps.RingSample
 	setupErr  string
 	compileNs int64
+	model     *progtype.Run // the context's Go model (with ProgType)
+	kctx      *kernelCtx    // its kernel layout
+	kcalls    []*kernelCall // kernel calls, trampoline ids maxHelper+i
+	changed   bool          // a helper moved the packet
 }
 
 // child is the request whose program is running.
@@ -159,12 +166,16 @@ func (c *childState) prepare() error {
 	if err != nil {
 		return err
 	}
-	if !req.Verified {
-		if prog, err = jit.RuntimeFixups(prog); err != nil {
-			return err
+	if req.Xlated {
+		prog = mapIDsToIndices(prog)
+	} else {
+		if !req.Verified {
+			if prog, err = jit.RuntimeFixups(prog); err != nil {
+				return err
+			}
 		}
+		prog = jit.XlatedCalls(prog)
 	}
-	prog = jit.XlatedCalls(prog)
 	depth := req.StackDepth
 	if len(depth) == 0 {
 		// Without the verifier's figure, give every function the most
@@ -180,6 +191,11 @@ func (c *childState) prepare() error {
 	}
 	c.mem = append([]byte(nil), req.Mem...)
 	c.orig = append([]byte(nil), req.Mem...)
+	if req.ProgType != "" {
+		if err := c.makeContext(); err != nil {
+			return err
+		}
+	}
 
 	// Compile once to learn the size (sizes never depend on addresses:
 	// any nearby addresses will do), map, compile at the real address.
@@ -208,10 +224,11 @@ func (c *childState) prepare() error {
 	opt.IndirectThunk = start
 	opt.CallXThunk = start + callxThunk
 	opt.Helper = func(imm int32) (uint64, error) {
-		if imm < 0 || imm >= maxHelper {
-			return 0, fmt.Errorf("helper %d is not supported natively", imm)
+		id, err := c.callID(imm)
+		if err != nil {
+			return 0, err
 		}
-		return start + thunkSize + trampolineSize*uint64(imm), nil
+		return start + thunkSize + trampolineSize*uint64(id), nil
 	}
 	if img, err = jit.Compile(prog, opt); err != nil {
 		return fmt.Errorf("compile: %w", err)
@@ -229,16 +246,25 @@ func (c *childState) prepare() error {
 func (c *childState) run() *Result {
 	n := max(c.req.Repeat, 1)
 	times := make([]uint64, n)
+	r1, r2 := uint64(0), uint64(len(c.mem))
 	if len(c.mem) > 0 {
-		c.ctxAddr = uint64(uintptr(unsafe.Pointer(&c.mem[0])))
+		r1 = uint64(uintptr(unsafe.Pointer(&c.mem[0])))
 	}
-	r0 := runCode(c.base+uint64(c.img.Funcs[0].Start), c.mem, c.orig, n, times)
+	if c.kctx != nil {
+		r1, r2 = c.kctx.addr(), 0
+	}
+	c.ctxAddr = r1
+	r0 := runCode(c.base+uint64(c.img.Funcs[0].Start), r1, r2, c.mem, c.orig, n, times)
 	res := &Result{R0: r0, Mem: c.mem, CodeSize: len(c.img.Code), CompileNs: c.compileNs}
 	for _, m := range c.maps {
 		res.Maps = append(res.Maps, maps.Dump(m))
 	}
 	for _, m := range c.st.Messages {
 		res.Output = append(res.Output, m.Text)
+	}
+	if c.kctx != nil {
+		c.kctx.fromKernel()
+		res.DataOut = c.model.DataOut()
 	}
 	if c.req.Repeat > 0 {
 		if len(times) > 1 {
@@ -295,7 +321,7 @@ func writeTrampolines(region []byte, start, dispatcher uint64) {
 	if len(x) > thunkSize-callxThunk {
 		panic("BUG: callx thunk too long")
 	}
-	for id := 0; id < maxHelper; id++ {
+	for id := 0; id < numTrampolines; id++ {
 		t := region[thunkSize+trampolineSize*id:]
 		t[0], t[1] = 0x41, 0xb9 // mov r9d, imm32
 		binary.LittleEndian.PutUint32(t[2:], uint32(id))
@@ -314,22 +340,31 @@ func (c *childState) makeMaps(ms []record.Map) error {
 	for _, m := range ms {
 		size += objectSize(&m)
 	}
-	if size == 0 {
-		return nil
+	var obj []byte
+	if size > 0 {
+		var err error
+		obj, err = syscall.Mmap(-1, 0, (size+4095)&^4095, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_PRIVATE|syscall.MAP_ANON)
+		if err != nil {
+			return err
+		}
+		c.objects = obj
 	}
-	obj, err := syscall.Mmap(-1, 0, (size+4095)&^4095, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_PRIVATE|syscall.MAP_ANON)
-	if err != nil {
-		return err
-	}
-	c.objects = obj
 	off := 0
 	for i := range ms {
 		m, err := maps.FromRecord(&ms[i])
 		if err != nil {
 			return fmt.Errorf("map %d: %w", i, err)
 		}
-		addr := uint64(uintptr(unsafe.Pointer(&obj[off])))
-		binary.LittleEndian.PutUint32(obj[off+jit.OffMapMaxEntries:], ms[i].MaxEntries)
+		var addr uint64
+		if a, ok := m.(*maps.ArrayMap); ok {
+			// struct bpf_array keeps its values at 0x110, which is where
+			// the lookups the verifier inlines read them: the handle is
+			// placed so that handle+0x110 is the map's own storage.
+			addr = uint64(uintptr(unsafe.Pointer(unsafe.SliceData(a.Lookup([]byte{0, 0, 0, 0}))))) - jit.OffArrayPtrs
+		} else {
+			addr = uint64(uintptr(unsafe.Pointer(&obj[off])))
+			binary.LittleEndian.PutUint32(obj[off+jit.OffMapMaxEntries:], ms[i].MaxEntries)
+		}
 		c.maps = append(c.maps, m)
 		c.handles[addr] = m
 		c.handleOf[m] = addr
@@ -339,6 +374,9 @@ func (c *childState) makeMaps(ms []record.Map) error {
 }
 
 func objectSize(m *record.Map) int {
+	if m.Type == "array" {
+		return 0 // see makeMaps
+	}
 	n := jit.OffArrayPtrs
 	if m.Type == "prog_array" {
 		n += 8 * int(m.MaxEntries)
@@ -378,19 +416,111 @@ func slotOf(base uint64, offsets []int, addr uint64) int {
 	return i - 1
 }
 
-// helper runs helper id for the machine code; ret is the return address
-// of the call, for error positions.
+// helper runs helper (or kernel call) id for the machine code; ret is
+// the return address of the call, for error positions. The context's Go
+// model is brought up to date before, and the kernel layout after.
 func (c *childState) helper(id uint64, args [5]uint64, ret uint64) uint64 {
-	f := helpers.Lookup(isa.HelperID(id))
 	pc := slotOf(c.base, c.img.InsnOffsets, ret-1)
-	if f == nil {
-		c.helperFault(pc, fmt.Sprintf("helper %s (%d) is not implemented", isa.HelperID(id), id))
+	var f helpers.Func
+	name := isa.HelperID(id).String()
+	if id >= maxHelper {
+		k := c.kcalls[id-maxHelper]
+		f, name = k.run, k.name
+	} else if f = helpers.Lookup(isa.HelperID(id)); f == nil {
+		c.helperFault(pc, fmt.Sprintf("helper %s (%d) is not implemented", name, id))
+	}
+	if c.kctx != nil {
+		c.kctx.fromKernel()
 	}
 	r0, err := f(c, &args)
 	if err != nil {
-		c.helperFault(pc, fmt.Sprintf("helper %s: %v", isa.HelperID(id), err))
+		c.helperFault(pc, fmt.Sprintf("%s: %v", name, err))
+	}
+	if c.kctx != nil {
+		c.kctx.toKernel()
 	}
 	return r0
+}
+
+// callID gives a call's immediate its trampoline: a helper number, or
+// (xlated programs) the helper or kernel call at that kernel address.
+func (c *childState) callID(imm int32) (int, error) {
+	if !c.req.Xlated {
+		if imm < 0 || imm >= maxHelper {
+			return 0, fmt.Errorf("helper %d is not supported natively", imm)
+		}
+		return int(imm), nil
+	}
+	id, k, err := kernelTarget(jit.DefaultCallBase + uint64(int64(imm)))
+	if err != nil {
+		return 0, err
+	}
+	if k == nil {
+		return int(id), nil
+	}
+	for i, kc := range c.kcalls {
+		if kc.name == k.name {
+			return maxHelper + i, nil
+		}
+	}
+	if len(c.kcalls) == maxKernelCalls {
+		return 0, fmt.Errorf("too many kernel functions")
+	}
+	c.kcalls = append(c.kcalls, k)
+	return maxHelper + len(c.kcalls) - 1, nil
+}
+
+// makeContext builds the request's context: the Go model helpers use
+// and, for packets, its kernel layout.
+func (c *childState) makeContext() error {
+	pt, ok := progtype.Lookup(c.req.ProgType)
+	if !ok {
+		return fmt.Errorf("unknown program type %q", c.req.ProgType)
+	}
+	run, err := progtype.NewRun(pt, progtype.Input{Data: c.req.Data, Ctx: c.req.Ctx})
+	if err != nil {
+		return err
+	}
+	c.model = run
+	switch run.Ctx.(type) {
+	case *progtype.SKB, *progtype.XDP:
+		k, err := newKernelCtx(run)
+		if err != nil {
+			return err
+		}
+		c.kctx = k
+	default:
+		// A raw context (pt_regs, tracepoint args...): plain memory.
+		c.mem = append([]byte(nil), run.Raw...)
+		c.orig = append([]byte(nil), run.Raw...)
+	}
+	return nil
+}
+
+// mapIDsToIndices rewrites the map ids of an xlated program's ld_imm64
+// into indices of the request's maps: the distinct ids in increasing
+// order (maps get increasing ids in creation order).
+func mapIDsToIndices(p isa.Program) isa.Program {
+	var ids []int32
+	seen := map[int32]bool{}
+	for _, ins := range p {
+		if ins.IsLdImm64() && (ins.Pseudo() == isa.PseudoMapFD || ins.Pseudo() == isa.PseudoMapValue) && !seen[ins.ImmLo()] {
+			seen[ins.ImmLo()] = true
+			ids = append(ids, ins.ImmLo())
+		}
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	index := map[int32]int32{}
+	for i, id := range ids {
+		index[id] = int32(i)
+	}
+	q := append(isa.Program(nil), p...)
+	for i, ins := range q {
+		if ins.IsLdImm64() && (ins.Pseudo() == isa.PseudoMapFD || ins.Pseudo() == isa.PseudoMapValue) {
+			q[i] = isa.LdImm64Pseudo(ins.Dst, ins.Pseudo(), index[ins.ImmLo()], ins.ImmHi())
+		}
+	}
+	return q
 }
 
 func (c *childState) helperFault(pc int, msg string) {

@@ -17,7 +17,10 @@ typedef uint64_t (*bpf_entry)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
 
 // bpfplay_helper is where every helper trampoline jumps: the five eBPF
 // arguments arrive in the System V argument registers, the helper number
-// in r9 (the sixth), put there by the trampoline.
+// in r9 (the sixth), put there by the trampoline. JIT code keeps the
+// stack 8-byte aligned only (the kernel's convention), so the function
+// realigns it to 16 before calling into Go.
+__attribute__((force_align_arg_pointer))
 uint64_t bpfplay_helper(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5, uint64_t id) {
 	uint64_t ret = (uint64_t)__builtin_return_address(0);
 	return bpfplayHelper(id, a1, a2, a3, a4, a5, ret);
@@ -31,17 +34,17 @@ static uint64_t thread_ns(void) {
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-// bpfplay_run calls the program n times with r1 = mem, r2 = len,
-// restoring mem from orig before each run, and stores each run's thread
+// bpfplay_run calls the program n times with r1 and r2, restoring len
+// bytes of mem from orig before each run, and stores each run's thread
 // CPU time in times (n entries). It returns the last r0.
-uint64_t bpfplay_run(uint64_t entry, uint8_t *mem, uint8_t *orig, uint64_t len, int64_t n, uint64_t *times) {
+uint64_t bpfplay_run(uint64_t entry, uint64_t r1, uint64_t r2, uint8_t *mem, uint8_t *orig, uint64_t len, int64_t n, uint64_t *times) {
 	bpf_entry f = (bpf_entry)entry;
 	uint64_t r0 = 0;
 	for (int64_t i = 0; i < n; i++) {
 		if (len)
 			memcpy(mem, orig, len);
 		uint64_t t0 = thread_ns();
-		r0 = f((uint64_t)mem, len, 0, 0, 0);
+		r0 = f(r1, r2, 0, 0, 0);
 		times[i] = thread_ns() - t0;
 	}
 	return r0;

@@ -89,14 +89,15 @@ func (c *childState) Buffer(b []byte, writable bool) uint64 {
 	return uint64(uintptr(unsafe.Pointer(&b[0])))
 }
 
-// Run is nil: r1 is raw memory in native runs.
-func (c *childState) Run() *progtype.Run { return nil }
+// Run is the context's Go model (nil when r1 is raw memory).
+func (c *childState) Run() *progtype.Run { return c.model }
 
 // CtxAddr is r1 at program start.
 func (c *childState) CtxAddr() uint64 { return c.ctxAddr }
 
-// PacketChanged has nothing to invalidate: pointers are real.
-func (c *childState) PacketChanged() {}
+// PacketChanged: the kernel layout is rewritten after every helper call
+// anyway (see helper), which moves its data pointers.
+func (c *childState) PacketChanged() { c.changed = true }
 
 // Call runs a bpf function (a callback) natively.
 func (c *childState) Call(fn uint64, args [5]uint64) (uint64, error) {

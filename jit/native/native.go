@@ -39,6 +39,21 @@ type Request struct {
 	// already (an xlated program). Otherwise jit.RuntimeFixups adds the
 	// guards that make division by zero well defined.
 	Verified bool `json:"verified,omitempty"`
+	// Xlated says the program is the kernel's xlated form: calls go to
+	// kernel addresses (imm = address - __bpf_call_base, resolved with
+	// the reference kernel's symbols to helpers and map operations), and
+	// ld_imm64 of maps carry map ids (the distinct ids, in increasing
+	// order, are Maps[0], Maps[1], ...). It implies Verified.
+	Xlated bool `json:"xlated,omitempty"`
+	// ProgType, when set, gives the program its context the way
+	// BPF_PROG_TEST_RUN builds it from Data (the packet) and Ctx (the
+	// uapi context struct), laid out as the kernel's struct sk_buff or
+	// xdp_buff: the layout the verifier's context rewrites (xlated code)
+	// expect. r1 points to it. Types without a packet get Ctx (or Data)
+	// as raw memory.
+	ProgType string `json:"prog_type,omitempty"`
+	Data     []byte `json:"data,omitempty"`
+	Ctx      []byte `json:"ctx,omitempty"`
 	// Mem is copied into a buffer whose address goes in r1 and whose
 	// length goes in r2 (the conformance suite's convention). Without
 	// Mem, r1 and r2 are 0.
@@ -76,6 +91,9 @@ type Result struct {
 	R0 uint64 `json:"r0"`
 	// Mem is the buffer after the (last) run.
 	Mem []byte `json:"mem,omitempty"`
+	// DataOut is the packet after the run, as BPF_PROG_TEST_RUN returns
+	// it (with ProgType).
+	DataOut []byte `json:"data_out,omitempty"`
 	// Maps holds every map's entries after the run.
 	Maps [][]record.Entry `json:"maps,omitempty"`
 	// Output holds bpf_trace_printk messages.

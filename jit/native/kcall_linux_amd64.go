@@ -1,0 +1,151 @@
+//go:build linux && amd64 && cgo
+
+package native
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/bpfplay/bpfplay/core/helpers"
+	"github.com/bpfplay/bpfplay/core/isa"
+	"github.com/bpfplay/bpfplay/core/progtype"
+	"github.com/bpfplay/bpfplay/jit/ksyms"
+)
+
+// Calls of an xlated program go to kernel addresses: helpers
+// (bpf_ktime_get_ns, or sk_skb_pull_data for one program type's variant),
+// and, where the verifier resolved a map helper to the map's own
+// operation, map functions (htab_map_update_elem, array_map_lookup_elem,
+// __htab_map_lookup_elem inlined by map_gen_lookup...). kernelTarget
+// finds what to run for an address.
+
+// htabElemKey is offsetof(struct htab_elem, key) on the reference
+// kernel: __htab_map_lookup_elem returns the element, and the code the
+// verifier inlines adds this plus the rounded key size to reach the value
+// (the corpus's xlated code: "r0 += 0x38" for 8-byte keys).
+const htabElemKey = 0x30
+
+// kernelCall is a kernel function that is not a plain helper.
+type kernelCall struct {
+	name string
+	run  func(m helpers.Machine, a *[5]uint64) (uint64, error)
+}
+
+// kernelTarget resolves a call's kernel address: a helper number, or a
+// kernel call.
+func kernelTarget(addr uint64) (isa.HelperID, *kernelCall, error) {
+	name, ok := ksyms.Name(addr)
+	if !ok {
+		return 0, nil, fmt.Errorf("call to %#x: not a function the reference kernel's programs call", addr)
+	}
+	switch name {
+	case "bpf_user_rnd_u32":
+		return isa.HelperGetPrandomU32, nil, nil
+	case "bpf_get_raw_cpu_id":
+		return isa.HelperGetSmpProcessorID, nil, nil
+	case "__htab_map_lookup_elem", "__htab_lru_map_lookup_elem":
+		return 0, &kernelCall{name, htabLookupElem}, nil
+	case "bpf_skb_event_output", "bpf_xdp_event_output":
+		return 25, nil, nil // perf_event_output's skb and xdp variants
+	case "bpf_skb_load_helper_8_no_cache":
+		return 0, &kernelCall{name, loadHelper(1)}, nil
+	case "bpf_skb_load_helper_16_no_cache":
+		return 0, &kernelCall{name, loadHelper(2)}, nil
+	case "bpf_skb_load_helper_32_no_cache":
+		return 0, &kernelCall{name, loadHelper(4)}, nil
+	}
+	if id, ok := isa.HelperByName(name); ok {
+		return id, nil, nil
+	}
+	for _, op := range []struct {
+		suffix string
+		id     isa.HelperID
+	}{
+		{"_map_lookup_elem", isa.HelperMapLookupElem},
+		{"_map_update_elem", isa.HelperMapUpdateElem},
+		{"_map_delete_elem", isa.HelperMapDeleteElem},
+		{"_map_push_elem", 87},
+		{"_map_pop_elem", 88},
+		{"_map_peek_elem", 89},
+	} {
+		if strings.HasSuffix(name, op.suffix) {
+			return op.id, nil, nil
+		}
+	}
+	if strings.HasPrefix(name, "bpf_for_each_") {
+		return isa.HelperForEachMapElem, nil, nil
+	}
+	// A program-type variant of a helper: the longest helper name the
+	// symbol ends with.
+	best := isa.HelperID(0)
+	for h := isa.HelperID(1); h <= isa.MaxHelper6_1; h++ {
+		if n := h.Name(); n != "" && strings.HasSuffix(name, "_"+n) && len(n) > len(best.Name()) {
+			best = h
+		}
+	}
+	if best != 0 {
+		return best, nil, nil
+	}
+	return 0, nil, fmt.Errorf("call to %s is not supported natively", name)
+}
+
+// htabLookupElem is __htab_map_lookup_elem: the element's address, which
+// the inlined code turns into the value's.
+func htabLookupElem(m helpers.Machine, a *[5]uint64) (uint64, error) {
+	r0, err := helpers.Lookup(isa.HelperMapLookupElem)(m, a)
+	if err != nil || r0 == 0 {
+		return r0, err
+	}
+	mp, err := m.Map(a[0])
+	if err != nil {
+		return 0, err
+	}
+	return r0 - htabElemKey - uint64((mp.Spec().KeySize+7)&^7), nil
+}
+
+// Offsets of the legacy packet loads' negative windows (SKF_NET_OFF,
+// SKF_LL_OFF).
+const (
+	skfNetOff = -0x100000
+	skfLLOff  = -0x200000
+)
+
+// loadHelper is bpf_skb_load_helper_{8,16,32}_no_cache(skb, offset), what
+// the verifier turns LD_ABS and LD_IND into: size bytes big endian at the
+// offset from skb->data (or, for the negative windows, from the network
+// or link-layer header), -EFAULT when they are not all in the linear
+// data.
+func loadHelper(size int) func(m helpers.Machine, a *[5]uint64) (uint64, error) {
+	return func(m helpers.Machine, a *[5]uint64) (uint64, error) {
+		run := m.Run()
+		if run == nil {
+			return 0, fmt.Errorf("legacy packet load without a packet")
+		}
+		s, ok := run.Ctx.(*progtype.SKB)
+		if !ok {
+			return 0, fmt.Errorf("legacy packet load without an skb")
+		}
+		off := int(int32(a[1]))
+		var start int
+		switch {
+		case off >= 0:
+			start = s.Data + off
+		case off >= skfNetOff:
+			start = s.NetHeader + off - skfNetOff
+		case off >= skfLLOff:
+			start = s.MacHeader + off - skfLLOff
+		default:
+			return efault, nil
+		}
+		if start < 0 || start < s.MacHeader && off >= 0 || start+size > s.End {
+			return efault, nil
+		}
+		var v uint64
+		for _, b := range s.Buf[start : start+size] {
+			v = v<<8 | uint64(b)
+		}
+		return v, nil
+	}
+}
+
+const efault = ^uint64(14 - 1) // -EFAULT
