@@ -144,10 +144,8 @@ func Cases() []Case {
 			setup = ""
 		}
 		for _, off := range []int{0, -8, -200} {
-			o := off
-			if base != 10 {
-				o = off // relative to r10-8
-			} else {
+			o := off // relative to the base, which is r10-8
+			if base == 10 {
 				o = off - 8
 			}
 			for _, sz := range sizes {
