@@ -227,3 +227,27 @@ func resizeCases() []testrun.Case {
 	}
 	return cs
 }
+
+// xdpCtxCases: xdp_md given in ctx_in (metadata in front of the data).
+func xdpCtxCases() []testrun.Case {
+	var cs []testrun.Case
+	data := pkt(60, nil)
+	md := func(dataOff, dataEnd, meta, ingress, rxq, egress uint32) []byte {
+		b := make([]byte, 24)
+		for i, v := range []uint32{dataOff, dataEnd, meta, ingress, rxq, egress} {
+			b[4*i], b[4*i+1], b[4*i+2], b[4*i+3] = byte(v), byte(v>>8), byte(v>>16), byte(v>>24)
+		}
+		return b
+	}
+	prog := "r6 = r1\n" + ot.Steps("r2 = *(u32 *)(r6 +8)\nr0 = *(u32 *)(r6 +0)\nr0 -= r2\n", "r2 = *(u32 *)(r6 +0)\nr0 = *(u32 *)(r6 +4)\nr0 -= r2\n",
+		"r0 = *(u32 *)(r6 +12)\n", "r0 = *(u32 *)(r6 +16)\n", "r1 = r6\nr2 = -4\ncall bpf_xdp_adjust_meta\n")
+	for i, ctx := range [][]byte{
+		md(8, 60, 0, 0, 0, 0), md(0, 60, 0, 1, 0, 0), md(4, 60, 0, 1, 0, 0), md(32, 60, 0, 0, 0, 0), md(36, 60, 0, 0, 0, 0),
+		md(3, 60, 0, 0, 0, 0), md(8, 59, 0, 0, 0, 0), md(8, 60, 4, 0, 0, 0), md(8, 60, 0, 0, 0, 1), md(8, 60, 0, 0, 1, 0),
+		md(8, 60, 0, 7, 0, 0), md(0, 0, 0, 0, 0, 0), md(61, 60, 0, 0, 0, 0),
+	} {
+		cs = append(cs, testrun.Case{Name: fmt.Sprintf("helpers/more/xdp-ctx/%d", i), ProgType: "xdp", Data: data, Ctx: ctx,
+			Asm: prog, CheckData: true, Maps: []testrun.NamedMap{ot.ResMap()}})
+	}
+	return cs
+}

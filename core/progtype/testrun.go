@@ -191,33 +191,44 @@ func skbFromCtx(s *SKB, ctx []byte) error {
 
 func (r *Run) buildXDP(in Input) error {
 	x := &XDP{IngressIfindex: LoIfindex}
-	meta := 0
+	meta, end := 0, len(in.Data)
 	if len(in.Ctx) > 0 {
+		// xdp_md in ctx_in, as Linux 6.1.192 takes it (measured with the
+		// oracle): data is the length of metadata at the front of the
+		// input, data_end where the program's packet ends, data_meta
+		// must be 0; ingress_ifindex 0 means lo, another interface than
+		// lo does not exist (ENODEV); a queue needs an interface, and lo
+		// has one; egress_ifindex must be 0.
 		b := make([]byte, XDPMd.Size)
 		copy(b, in.Ctx)
 		dataOff, dataEnd, dataMeta := int(le32(b[0:])), int(le32(b[4:])), le32(b[8:])
-		if dataMeta != 0 || dataEnd != len(in.Data) || dataOff > dataEnd || dataOff%4 != 0 || dataOff > 32 {
-			return fmt.Errorf("%w: xdp_md ctx_in: data_meta must be 0, data_end the data size, data a metadata length (multiple of 4, at most 32)", ErrInvalid)
+		ingress, rxq, egress := le32(b[12:]), le32(b[16:]), le32(b[20:])
+		switch {
+		case dataMeta != 0 || dataOff > dataEnd || dataEnd > len(in.Data) || dataOff%4 != 0 || dataOff > 32 || egress != 0:
+			return fmt.Errorf("%w: xdp_md ctx_in", ErrInvalid)
+		case ingress == 0 && rxq != 0:
+			return fmt.Errorf("%w: xdp_md ctx_in: rx_queue_index without ingress_ifindex", ErrInvalid)
+		case ingress != 0 && ingress != LoIfindex:
+			return fmt.Errorf("%w: ingress_ifindex %d: %w", ErrInvalid, ingress, ErrNoDev)
+		case ingress == LoIfindex && rxq >= 1:
+			return fmt.Errorf("%w: lo has one rx queue", ErrInvalid)
 		}
-		if le32(b[20:]) != 0 {
-			return fmt.Errorf("%w: xdp_md ctx_in: egress_ifindex must be 0", ErrInvalid)
-		}
-		meta = dataOff
-		if v := le32(b[12:]); v != 0 {
-			x.IngressIfindex = v
-		}
-		x.RxQueueIndex = le32(b[16:])
+		meta, end = dataOff, dataEnd
+		x.ctxIngress, x.ctxRxQueue = ingress, rxq
+		x.RxQueueIndex = rxq
 	}
-	// The frame is a page, as in the kernel's test runs: the tail can grow
-	// up to the page minus the skb_shared_info tailroom.
 	x.Buf = make([]byte, max(4096, XDPHeadroom+len(in.Data)+Tailroom))
 	copy(x.Buf[XDPHeadroom-meta:], in.Data)
 	x.Meta = XDPHeadroom - meta
 	x.Data = XDPHeadroom
-	x.End = XDPHeadroom + len(in.Data) - meta
+	x.End = XDPHeadroom - meta + end
+	x.Hidden = len(in.Data) - end
 	r.Ctx = x
 	return nil
 }
+
+// ErrNoDev is ENODEV: an interface that does not exist.
+var ErrNoDev = errors.New("no such device")
 
 // DataOut is the packet after the run as BPF_PROG_TEST_RUN returns it:
 // skb types other than tc get their Ethernet header back, zeroed; xdp
@@ -243,7 +254,7 @@ func (r *Run) DataOut() []byte {
 		}
 		return append([]byte(nil), c.Buf[start:c.End]...)
 	case *XDP:
-		return append([]byte(nil), c.Buf[c.Meta:c.End]...)
+		return append([]byte(nil), c.Buf[c.Meta:c.End+c.Hidden]...)
 	}
 	return nil
 }
@@ -259,6 +270,16 @@ func (r *Run) CtxOut() []byte {
 	}
 	if r.Raw != nil {
 		return append([]byte(nil), r.Raw...)
+	}
+	if x, ok := r.Ctx.(*XDP); ok {
+		// xdp_convert_buff_to_md: offsets from data_meta, and the
+		// interface and queue as given.
+		b := make([]byte, XDPMd.Size)
+		binary.LittleEndian.PutUint32(b[0:], uint32(x.Data-x.Meta))
+		binary.LittleEndian.PutUint32(b[4:], uint32(x.End-x.Meta))
+		binary.LittleEndian.PutUint32(b[12:], x.ctxIngress)
+		binary.LittleEndian.PutUint32(b[16:], x.ctxRxQueue)
+		return b
 	}
 	s, ok := r.Ctx.(*SKB)
 	if !ok {

@@ -5,6 +5,12 @@ type XDP struct {
 	Buf                                         []byte
 	Meta, Data, End                             int
 	IngressIfindex, RxQueueIndex, EgressIfindex uint32
+	// Hidden counts bytes of the input past the data_end an xdp_md
+	// ctx_in asked for: the program does not see them, data_out has them.
+	Hidden int
+	// ctxIngress and ctxRxQueue are the values given in ctx_in, which
+	// ctx_out returns.
+	ctxIngress, ctxRxQueue uint32
 }
 
 // Struct returns xdp_md.

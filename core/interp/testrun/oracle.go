@@ -236,15 +236,18 @@ func Check(c *Case, a *Answer, opt *Options) []string {
 	if a.Run == nil {
 		return []string{"no kernel run in the answer"}
 	}
-	if res.Run.OK != a.Run.OK || (a.Run.OK && res.Run.Retval != a.Run.Retval) {
-		diffs = append(diffs, fmt.Sprintf("run ok=%v retval %d (%#x) [%s], kernel ok=%v retval %d (%#x)",
-			res.Run.OK, res.Run.Retval, res.Run.Retval, res.Run.Error, a.Run.OK, a.Run.Retval, a.Run.Retval))
+	if res.Run.OK != a.Run.OK || (a.Run.OK && res.Run.Retval != a.Run.Retval) || (!a.Run.OK && res.Run.Errno != a.Run.Errno) {
+		diffs = append(diffs, fmt.Sprintf("run ok=%v errno %d retval %d (%#x) [%s], kernel ok=%v errno %d retval %d (%#x)",
+			res.Run.OK, res.Run.Errno, res.Run.Retval, res.Run.Retval, res.Run.Error, a.Run.OK, a.Run.Errno, a.Run.Retval, a.Run.Retval))
 	}
 	if c.CheckData && !bytes.Equal(res.Run.DataOut, a.Run.DataOut) {
 		diffs = append(diffs, fmt.Sprintf("data_out %x, kernel %x", []byte(res.Run.DataOut), []byte(a.Run.DataOut)))
 	}
 	if c.CheckData && len(a.Run.CtxOut) > 0 && !bytes.Equal(res.Run.CtxOut, a.Run.CtxOut) {
 		diffs = append(diffs, fmt.Sprintf("ctx_out %x, kernel %x", []byte(res.Run.CtxOut), []byte(a.Run.CtxOut)))
+	}
+	if !a.Run.OK {
+		return diffs // nothing ran
 	}
 	after := res.MapsAfter()
 	for i, km := range a.MapsAfter {

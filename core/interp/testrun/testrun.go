@@ -163,6 +163,9 @@ func Run(in *record.In, opt *Options) (*Result, error) {
 	}
 	if err != nil {
 		res.Run = record.Run{OK: false, Errno: int(maps.EINVAL), Error: "EINVAL"}
+		if errors.Is(err, progtype.ErrNoDev) {
+			res.Run = record.Run{OK: false, Errno: 19, Error: "ENODEV"}
+		}
 		return res, nil
 	}
 	repeat := max(tr.Repeat, 1)
