@@ -251,3 +251,16 @@ func xdpCtxCases() []testrun.Case {
 	}
 	return cs
 }
+
+// skbCtxFieldCases: which __sk_buff fields ctx_in may set (one field
+// non-zero per case) for a tc program.
+func skbCtxFieldCases() []testrun.Case {
+	var cs []testrun.Case
+	for _, off := range []int{0, 4, 8, 12, 16, 20, 24, 28, 32, 36, 40, 44, 48, 64, 68, 72, 76, 80, 84, 88, 92, 96, 100, 116, 132, 136, 140, 144, 152, 160, 164, 168, 176, 180, 184} {
+		ctx := make([]byte, 192)
+		ctx[off] = 1
+		cs = append(cs, testrun.Case{Name: fmt.Sprintf("helpers/more/skb-ctx-field/%d", off), ProgType: "sched_cls", Data: ipv4UDP(), Ctx: ctx,
+			Asm: "r0 = *(u32 *)(r1 +8)\nexit\n", CheckData: true, Maps: []testrun.NamedMap{ot.ResMap()}})
+	}
+	return cs
+}

@@ -183,6 +183,11 @@ func skbFromCtx(s *SKB, ctx []byte) error {
 	copy(s.CB[:], b[48:68])
 	s.Tstamp = binary.LittleEndian.Uint64(b[152:])
 	s.WireLen = le32(b[160:])
+	// convert___skb_to_skb: a wire length below the packet's or above
+	// GSO_MAX_SIZE is refused.
+	if s.WireLen != 0 && (int(s.WireLen) < s.Len() || s.WireLen > 65536) {
+		return fmt.Errorf("%w: __sk_buff ctx_in wire_len %d", ErrInvalid, s.WireLen)
+	}
 	s.GSOSegs = le32(b[164:])
 	s.GSOSize = le32(b[176:])
 	s.Hwtstamp = binary.LittleEndian.Uint64(b[184:])
