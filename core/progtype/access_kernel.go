@@ -152,3 +152,11 @@ const (
 	HtabElemKey    = 48
 	HtabElemLRURef = 16 + 19 // lru_node + offsetof(bpf_lru_node, ref)
 )
+
+// struct sk_msg (sk_msg programs' context).
+const (
+	SkMsgSgSize  = 12 // sk_msg.sg.size
+	SkMsgData    = 640
+	SkMsgDataEnd = 648
+	SkMsgSk      = 688
+)

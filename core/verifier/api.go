@@ -54,7 +54,8 @@ type Options struct {
 	// LogLevel is 0, 1 (the failing path) or 2 (every instruction);
 	// statistics are always appended (BPF_LOG_STATS).
 	LogLevel int
-	// LogSize is the size of the log buffer; 0 means 16 MiB. When the log
+	// LogSize is the size of the user's log buffer; 0 means large enough
+	// for any log (the kernel oracle retries with a bigger buffer). When the log
 	// does not fit, the load fails with ENOSPC as in Linux.
 	LogSize int
 	// Unpriv loads as a user without CAP_BPF/CAP_PERFMON/CAP_NET_ADMIN/

@@ -173,6 +173,8 @@ func (v *verifier) ctxConverter() ctxConverter {
 		return convertSockAddrAccess
 	case progSkLookup:
 		return convertSkLookupAccess
+	case progSkMsg:
+		return convertSkMsgAccess
 	}
 	return nil
 }
@@ -534,6 +536,41 @@ func convertSkLookupAccess(v *verifier, t int, si insn) ([]insn, int) {
 		return ld(szH, progtype.SkLookupKernDport, 2)
 	case off == f("ingress_ifindex"):
 		return ld(szW, progtype.SkLookupKernIfindex, 4)
+	}
+	return nil, 0
+}
+
+// convertSkMsgAccess is the sk_msg_md -> sk_msg rewrite.
+func convertSkMsgAccess(v *verifier, t int, si insn) ([]insn, int) {
+	s := progtype.SkMsgMd
+	off := int(si.off)
+	f := func(name string) int { return s.Field(name).Off }
+	viaSk := func(size uint8, skOff int16) []insn {
+		return []insn{ldxMem(szDW, si.dst, si.src, progtype.SkMsgSk), ldxMem(size, si.dst, si.dst, skOff)}
+	}
+	switch {
+	case off == f("data"):
+		return []insn{ldxMem(szDW, si.dst, si.src, progtype.SkMsgData)}, 0
+	case off == f("data_end"):
+		return []insn{ldxMem(szDW, si.dst, si.src, progtype.SkMsgDataEnd)}, 0
+	case off == f("family"):
+		return viaSk(szH, progtype.SkcFamily), 0
+	case off == f("remote_ip4"):
+		return viaSk(szW, progtype.SkcDaddr), 0
+	case off == f("local_ip4"):
+		return viaSk(szW, progtype.SkcRcvSaddr), 0
+	case off >= f("remote_ip6") && off < f("remote_ip6")+16:
+		return viaSk(szW, progtype.SkcV6Daddr+int16(off-f("remote_ip6"))), 0
+	case off >= f("local_ip6") && off < f("local_ip6")+16:
+		return viaSk(szW, progtype.SkcV6RcvSaddr+int16(off-f("local_ip6"))), 0
+	case off == f("remote_port"):
+		return append(viaSk(szH, progtype.SkcDport), aluImm(clsALU, opLSH, si.dst, 16)), 0
+	case off == f("local_port"):
+		return viaSk(szH, progtype.SkcNum), 0
+	case off == f("size"):
+		return []insn{ldxMem(szW, si.dst, si.src, progtype.SkMsgSgSize)}, 0
+	case off == f("sk"):
+		return []insn{ldxMem(szDW, si.dst, si.src, progtype.SkMsgSk)}, 0
 	}
 	return nil, 0
 }

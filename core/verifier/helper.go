@@ -840,11 +840,8 @@ func (v *verifier) clearCallerSavedRegs(regs *[maxBPFReg]regState) {
 
 // funcProto finds the prototype of helper id for this program.
 func (v *verifier) funcProto(id int32) *proto.Proto {
-	e := proto.Env{ProgType: v.progType.String(), AttachType: v.opts.AttachType,
+	e := proto.Env{ProgType: v.progType.String(), AttachType: v.attachTypeName(),
 		BPFCapable: v.bpfCapable, Perfmon: v.bpfCapable, SysAdmin: v.bpfCapable}
-	if v.progType == progCgroupSock && e.AttachType == "" {
-		e.AttachType = "cgroup_inet_sock_create"
-	}
 	return proto.For(id, &e)
 }
 

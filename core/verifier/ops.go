@@ -69,12 +69,7 @@ func (v *verifier) ctxIsValidAccess(off, size, t int) (bool, regType, int) {
 // attachTypeName is the expected attach type the rules see (cgroup_sock
 // programs default to sock_create, as bpf_prog_load_fixup_attach_type
 // sets it).
-func (v *verifier) attachTypeName() string {
-	if v.opts.AttachType == "" && v.progType == progCgroupSock {
-		return "cgroup_inet_sock_create"
-	}
-	return v.opts.AttachType
-}
+func (v *verifier) attachTypeName() string { return v.attach }
 
 // sockIsValidAccess applies the rules of loads through socket pointers.
 func sockIsValidAccess(t regType, off, size, access int) (bool, int) {

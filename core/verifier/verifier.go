@@ -183,6 +183,7 @@ type verifier struct {
 	pokeDescs                 []int  // tail calls the JIT patches directly
 	rndState                  uint64 // BPF_F_TEST_RND_HI32 values
 	tstampTypeAccess          bool   // a tc program read __sk_buff.tstamp_type
+	attach                    string // expected attach type, after the kernel's defaults
 	enforceExpectedAttachType bool
 
 	// results
@@ -242,9 +243,6 @@ func newVerifier(prog []isa.Slot, opts *Options) *verifier {
 		v.log.level = logLevelStat
 	}
 	v.log.total = opts.LogSize
-	if v.log.total == 0 {
-		v.log.total = 16 << 20
-	}
 	v.kernel = opts.Kernel
 	return v
 }
@@ -326,8 +324,18 @@ func (v *verifier) progLoadChecks() int {
 		}
 		v.attachType = at
 	}
-	if pt == progCgroupSock && o.AttachType == "" {
-		v.attachType = attachCgroupInetSockCreate
+	// bpf_prog_load_fixup_attach_type: defaults for types that once had
+	// no attach types
+	v.attach = o.AttachType
+	if o.AttachType == "" {
+		switch pt {
+		case progCgroupSock:
+			v.attachType = attachCgroupInetSockCreate
+			v.attach = "cgroup_inet_sock_create"
+		case progSkReuseport:
+			v.attachType = attachSkReuseportSelect
+			v.attach = "sk_reuseport_select"
+		}
 	}
 	if !checkAttach(pt, v.attachType) {
 		return EINVAL
