@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/bpfplay/bpfplay/core/asm/kernel"
+	"github.com/bpfplay/bpfplay/core/load"
 	"github.com/bpfplay/bpfplay/core/record"
 	"github.com/bpfplay/bpfplay/jit/native"
 	"github.com/bpfplay/bpfplay/server"
@@ -131,6 +132,70 @@ func TestSandbox(t *testing.T) {
 			// And afterwards a good program still runs.
 			if code, nat := post(`{"source":{"text":"r0 = 7\nexit"}}`); code != 200 || nat["r0"] != float64(7) {
 				t.Fatalf("after the fault: %d %v", code, nat)
+			}
+		})
+	}
+}
+
+// TestPipelineNative: /api/run through the real pipeline runs a program
+// natively and in the interpreter with the same r0, and says so when a
+// program cannot run natively (it reads a context the native runner
+// does not model for its type) instead of pretending.
+func TestPipelineNative(t *testing.T) {
+	pipe := &server.Pipeline{Load: load.Load}
+	if err := pipe.Probe(context.Background()); err != nil {
+		t.Fatalf("native runs unavailable: %v", err)
+	}
+	srv, err := server.New(server.Config{Store: store.NewMemory(), Runner: pipe, Limits: server.Limits{NoRateLimit: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name       string
+		body       string
+		r0         uint64
+		engine     string // of the "native" half
+		diagnostic string
+	}{
+		{name: "arithmetic", body: `{"source":{"text":"r0 = 2\nr0 += 3\nexit"},"run":{"data":"` + strings.Repeat("00", 20) + `"}}`,
+			r0: 5, engine: "native"},
+		{name: "a bounded loop", body: `{"source":{"text":"r0 = 0\nr1 = 10\nl:\nr0 += r1\nr1 -= 1\nif r1 != 0 goto l\nexit"},"run":{"data":"` + strings.Repeat("00", 20) + `"}}`,
+			r0: 55, engine: "native"},
+		{name: "reads skb->len", body: `{"source":{"text":"r0 = *(u32 *)(r1 +0)\nexit"},"run":{"data":"` + strings.Repeat("00", 42) + `"}}`,
+			r0: 28, engine: "interpreter", diagnostic: "so the interpreter ran it"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			rec := httptest.NewRecorder()
+			srv.ServeHTTP(rec, httptest.NewRequest("POST", "/api/run", strings.NewReader(tc.body)))
+			if rec.Code != 200 {
+				t.Fatalf("status %d: %s", rec.Code, rec.Body)
+			}
+			var res struct {
+				Native, Interp *load.Response
+				NativeNS       int64 `json:"native_ns"`
+				InterpNS       int64 `json:"interp_ns"`
+			}
+			if err := json.Unmarshal(rec.Body.Bytes(), &res); err != nil {
+				t.Fatal(err)
+			}
+			if res.Native.Run == nil || res.Interp.Run == nil {
+				t.Fatalf("no runs: %s", rec.Body)
+			}
+			if res.Native.Run.Engine != tc.engine || res.Native.Run.R0 != tc.r0 || res.Interp.Run.R0 != tc.r0 {
+				t.Fatalf("native %s r0 %d, interp r0 %d; want %s and r0 %d", res.Native.Run.Engine, res.Native.Run.R0, res.Interp.Run.R0, tc.engine, tc.r0)
+			}
+			if res.NativeNS <= 0 || res.InterpNS <= 0 {
+				t.Errorf("timings %d, %d", res.NativeNS, res.InterpNS)
+			}
+			if tc.diagnostic != "" {
+				found := false
+				for _, d := range res.Native.Diagnostics {
+					found = found || strings.Contains(d.Message, tc.diagnostic)
+				}
+				if !found {
+					t.Errorf("native diagnostics %+v lack %q", res.Native.Diagnostics, tc.diagnostic)
+				}
 			}
 		})
 	}

@@ -16,9 +16,10 @@
 //
 // Without -url the server runs in this process on 127.0.0.1 with a bbolt
 // store in a temporary directory (fsync on), rate limits off, and for
-// -mode run the JIT's native runner on the request's raw instructions
-// (-runner native, the default) or a stand-in that holds each run's slot
-// for -runtime (-runner sleep).
+// -mode run the real pipeline (-runner pipeline, the default: verify,
+// JIT, a native run in the sandboxed child process, an interpreter run),
+// the native runner alone on the raw instructions (-runner native), or a
+// stand-in that holds each run's slot for -runtime (-runner sleep).
 package main
 
 import (
@@ -73,7 +74,7 @@ func main() {
 	flag.Int64Var(&cfg.n, "n", 0, "stop after this many requests (0: only -d)")
 	flag.IntVar(&cfg.ids, "ids", 1000, "stored states that get reads")
 	flag.DurationVar(&cfg.runtime, "runtime", 50*time.Millisecond, "in-process server, -runner sleep: how long each run holds its slot")
-	flag.StringVar(&cfg.runner, "runner", "native", "in-process server: native (the JIT's sandboxed runner, one child process per run) or sleep (a stand-in holding the slot for -runtime)")
+	flag.StringVar(&cfg.runner, "runner", "pipeline", "in-process server: pipeline (server.Pipeline over core/load: verify, JIT, native run in a child process, interpreter run), native (jit/native alone on the raw instructions) or sleep (a stand-in holding the slot for -runtime)")
 	flag.IntVar(&cfg.slots, "slots", 2, "in-process server: native run slots")
 	flag.IntVar(&cfg.queue, "queue", 8, "in-process server: run queue length")
 	flag.BoolVar(&cfg.jsonOut, "json", false, "print results as JSON lines")
@@ -171,6 +172,12 @@ func startServer(cfg config) (string, func(), error) {
 	}
 	var runner server.Runner = sleepRunner{cfg.runtime}
 	switch cfg.runner {
+	case "pipeline":
+		p := &server.Pipeline{Load: load.Load}
+		if err := p.Probe(context.Background()); err != nil {
+			return "", nil, fmt.Errorf("-runner pipeline: %w (use -runner sleep)", err)
+		}
+		runner = p
 	case "sleep":
 	case "native":
 		if err := native.Available(); err != nil {
@@ -296,13 +303,22 @@ func (l *loader) request(mode string) (*http.Request, error) {
 		id := l.ids[int(l.seq.Add(1))%len(l.ids)]
 		return http.NewRequest("GET", l.base+"/api/share/"+id, nil)
 	case "run":
-		r, err := http.NewRequest("POST", l.base+"/api/run", strings.NewReader(`{"source":{"insns":"b700000002000000 9500000000000000"},"prog_type":"xdp","run":{"data":"00"}}`))
+		r, err := http.NewRequest("POST", l.base+"/api/run", strings.NewReader(l.runBody()))
 		if err == nil {
 			r.Header.Set("Content-Type", "application/json")
 		}
 		return r, err
 	}
 	return nil, fmt.Errorf("unknown mode %q", mode)
+}
+
+// runBody is the /api/run request: the program as text for the
+// pipeline; the native runner alone reads the same program's raw slots.
+func (l *loader) runBody() string {
+	if l.cfg.runner == "native" {
+		return `{"source":{"insns":"b700000002000000 9500000000000000"},"run":{"data":"00"}}`
+	}
+	return `{"source":{"text":"r0 = 2\nexit"},"prog_type":"xdp","run":{"data":"` + strings.Repeat("00", 64) + `"}}`
 }
 
 // seed stores the states that get reads.
