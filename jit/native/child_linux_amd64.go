@@ -13,6 +13,7 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/bpfplay/bpfplay/core/cbpf"
 	"github.com/bpfplay/bpfplay/core/helpers"
 	"github.com/bpfplay/bpfplay/core/isa"
 	"github.com/bpfplay/bpfplay/core/maps"
@@ -96,6 +97,8 @@ type childState struct {
 	kctx      *kernelCtx    // its kernel layout
 	kcalls    []*kernelCall // kernel calls, trampoline ids maxHelper+i
 	changed   bool          // a helper moved the packet
+	cskb      *cbpf.Skb     // a classic program's skb model
+	cobj      []byte        // and its struct sk_buff
 }
 
 // child is the request whose program is running.
@@ -166,9 +169,15 @@ func (c *childState) prepare() error {
 	if err != nil {
 		return err
 	}
-	if req.Xlated {
+	var classicDepth []int
+	switch {
+	case req.Classic != "":
+		if prog, classicDepth, err = c.classicProgram(); err != nil {
+			return err
+		}
+	case req.Xlated:
 		prog = mapIDsToIndices(prog)
-	} else {
+	default:
 		if !req.Verified {
 			if prog, err = jit.RuntimeFixups(prog); err != nil {
 				return err
@@ -177,6 +186,9 @@ func (c *childState) prepare() error {
 		prog = jit.XlatedCalls(prog)
 	}
 	depth := req.StackDepth
+	if classicDepth != nil {
+		depth = classicDepth
+	}
 	if len(depth) == 0 {
 		// Without the verifier's figure, give every function the most
 		// it may use (MAX_BPF_STACK): an estimate too small would let
@@ -207,6 +219,7 @@ func (c *childState) prepare() error {
 		Pointer:       c.pointer,
 		IndirectThunk: scratch,
 		CallXThunk:    scratch,
+		FromClassic:   req.Classic != "",
 	}
 	t0 := time.Now()
 	img, err := jit.Compile(prog, opt)
@@ -252,6 +265,9 @@ func (c *childState) run() *Result {
 	}
 	if c.kctx != nil {
 		r1, r2 = c.kctx.addr(), 0
+	}
+	if c.cobj != nil {
+		r1, r2 = addrOf(c.cobj), 0
 	}
 	c.ctxAddr = r1
 	r0 := runCode(c.base+uint64(c.img.Funcs[0].Start), r1, r2, c.mem, c.orig, n, times)
@@ -445,6 +461,14 @@ func (c *childState) helper(id uint64, args [5]uint64, ret uint64) uint64 {
 // callID gives a call's immediate its trampoline: a helper number, or
 // (xlated programs) the helper or kernel call at that kernel address.
 func (c *childState) callID(imm int32) (int, error) {
+	if c.req.Classic != "" {
+		name, _ := classicCallAddr(imm)
+		k := c.classicCall(name)
+		if k == nil {
+			return 0, fmt.Errorf("converted classic program calls %q (imm %d), which the runner does not know", name, imm)
+		}
+		return c.kcallID(k)
+	}
 	if !c.req.Xlated {
 		if imm < 0 || imm >= maxHelper {
 			return 0, fmt.Errorf("helper %d is not supported natively", imm)
@@ -458,6 +482,11 @@ func (c *childState) callID(imm int32) (int, error) {
 	if k == nil {
 		return int(id), nil
 	}
+	return c.kcallID(k)
+}
+
+// kcallID gives a kernel call its trampoline id.
+func (c *childState) kcallID(k *kernelCall) (int, error) {
 	for i, kc := range c.kcalls {
 		if kc.name == k.name {
 			return maxHelper + i, nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/bpfplay/bpfplay/core/cbpf"
 	"github.com/bpfplay/bpfplay/core/interp/testrun"
 	"github.com/bpfplay/bpfplay/core/isa"
 	"github.com/bpfplay/bpfplay/core/record"
@@ -30,14 +31,15 @@ func TestBPFCorpus(t *testing.T) {
 	}
 	var recs []rec
 	var reqs []*Request
-	classic, legacy, interpDiffers := 0, 0, 0
+	legacy, interpDiffers := 0, 0
+	var classicRecs []*record.In
 	for {
 		in, err := r.Next()
 		if err != nil {
 			break
 		}
 		if in.CBPF {
-			classic++
+			classicRecs = append(classicRecs, in)
 			continue
 		}
 		want, ok := truth(in)
@@ -78,10 +80,54 @@ func TestBPFCorpus(t *testing.T) {
 		}
 	}
 	t.Logf("eBPF records where the interpreter agrees with the kernel: %d; JIT agrees on %d, differs on %d", len(recs), len(recs)-bad, bad)
-	t.Logf("not run natively: %d classic, %d with legacy packet loads (the verifier rewrites them), %d where the interpreter disagrees or the test has no answer", classic, legacy, interpDiffers)
+	t.Logf("not run natively: %d with legacy packet loads (the verifier rewrites them), %d where the interpreter disagrees or the test has no answer", legacy, interpDiffers)
 	if len(recs) < 300 {
 		t.Errorf("only %d records compared", len(recs))
 	}
+	checkClassic(t, classicRecs)
+}
+
+// checkClassic runs the classic records natively (converted as Linux
+// converts them, on lib/test_bpf.c's skb) and compares with core/cbpf's
+// run and the test's expectation.
+func checkClassic(t *testing.T, recs []*record.In) {
+	var reqs []*Request
+	var want []uint32
+	var names []string
+	skipped := 0
+	for _, in := range recs {
+		exp, ok := truth(in)
+		p, _, err := cbpf.Parse(in.Insns, cbpf.FormatRaw)
+		if !ok || err != nil {
+			skipped++
+			continue
+		}
+		var data []byte
+		if in.TestRun != nil {
+			data = in.TestRun.Data
+		}
+		got, err := cbpf.Run(p, cbpf.TestBPFSkb(append([]byte(nil), data...)))
+		if err != nil || got != exp {
+			skipped++ // the classic interpreter disagrees with the test
+			continue
+		}
+		reqs = append(reqs, &Request{Insns: in.Insns, Classic: "test_bpf", Data: data})
+		want = append(want, exp)
+		names = append(names, in.Name)
+	}
+	res, errs := RunBatch(context.Background(), reqs)
+	bad := 0
+	for i := range reqs {
+		switch {
+		case errs[i] != nil:
+			bad++
+			t.Errorf("%s: %v", names[i], errs[i])
+		case uint32(res[i].R0) != want[i]:
+			bad++
+			t.Errorf("%s: JIT retval %#x, classic interpreter and test %#x", names[i], uint32(res[i].R0), want[i])
+		}
+	}
+	t.Logf("classic records where core/cbpf agrees with the test: %d; JIT agrees on %d (%d skipped)", len(reqs), len(reqs)-bad, skipped)
 }
 
 // truth is the record's expected return value: the kernel's test run,

@@ -52,6 +52,12 @@ type Request struct {
 	// expect. r1 points to it. Types without a packet get Ctx (or Data)
 	// as raw memory.
 	ProgType string `json:"prog_type,omitempty"`
+	// Classic says Insns is a classic BPF program (sock_filter structs):
+	// it is converted as Linux converts it (core/cbpf.Convert) and runs
+	// on a kernel-layout skb built from Data by core/cbpf's model named
+	// here: "test_bpf" (lib/test_bpf.c's skb), "test_run" (what
+	// BPF_PROG_TEST_RUN builds) or "packet".
+	Classic string `json:"classic,omitempty"`
 	Data     []byte `json:"data,omitempty"`
 	Ctx      []byte `json:"ctx,omitempty"`
 	// Mem is copied into a buffer whose address goes in r1 and whose
