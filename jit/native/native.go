@@ -58,8 +58,8 @@ type Request struct {
 	// here: "test_bpf" (lib/test_bpf.c's skb), "test_run" (what
 	// BPF_PROG_TEST_RUN builds) or "packet".
 	Classic string `json:"classic,omitempty"`
-	Data     []byte `json:"data,omitempty"`
-	Ctx      []byte `json:"ctx,omitempty"`
+	Data    []byte `json:"data,omitempty"`
+	Ctx     []byte `json:"ctx,omitempty"`
 	// Mem is copied into a buffer whose address goes in r1 and whose
 	// length goes in r2 (the conformance suite's convention). Without
 	// Mem, r1 and r2 are 0.
