@@ -1,0 +1,284 @@
+package realworld
+
+import (
+	"encoding/binary"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/bpfplay/bpfplay/core/elf"
+	"github.com/bpfplay/bpfplay/core/record"
+)
+
+// Program is one program of the corpus: a function in one of the
+// objects, and how it is test-run.
+type Program struct {
+	Object string // object file name without ".o"
+	Func   string // the program's function name
+	// Data is the packet of the test run (packet program types); Ctx
+	// the context (raw_tracepoint arguments). Neither: the program type
+	// cannot be test-run (kprobe, tracepoint) or the kernel rejects it.
+	Data, Ctx []byte
+	// Init adds entries to maps, by map name, before the run.
+	Init map[string][]record.Entry
+	// LogLevel is the verifier log level asked for (nil: 1). Level 0
+	// suits programs whose level-1 log would be megabytes long.
+	LogLevel *int
+	// Volatile names maps whose contents after the run depend on the
+	// clock (timestamps): their values are not compared.
+	Volatile []string
+	// Note says what the program exercises.
+	Note string
+}
+
+// Name is the record's name: "object.o:function".
+func (p *Program) Name() string { return p.Object + ".o:" + p.Func }
+
+// Runnable reports whether the record carries a test run.
+func (p *Program) Runnable() bool { return p.Data != nil || p.Ctx != nil }
+
+// Record builds the program's record from its object in dir: what
+// core/elf makes of it (instructions, program type, maps with fixups,
+// global data), plus the map entries and the test run of the corpus.
+func (p *Program) Record(dir string) (*record.In, error) {
+	b, err := os.ReadFile(filepath.Join(dir, p.Object+".o"))
+	if err != nil {
+		return nil, err
+	}
+	obj, err := elf.Open(b)
+	if err != nil {
+		return nil, fmt.Errorf("%s.o: %w", p.Object, err)
+	}
+	prog, err := obj.Choose(p.Func, "")
+	if err != nil {
+		return nil, fmt.Errorf("%s.o: %w", p.Object, err)
+	}
+	in := obj.Record(prog)
+	in.Name = p.Name()
+	level := 1
+	if p.LogLevel != nil {
+		level = *p.LogLevel
+	}
+	in.LogLevel = &level
+	for name, entries := range p.Init {
+		found := false
+		for i := range in.Maps {
+			if in.Maps[i].Name == name {
+				in.Maps[i].Init = append(in.Maps[i].Init, entries...)
+				found = true
+			}
+		}
+		if !found {
+			return nil, fmt.Errorf("%s: no map %q in the record", p.Name(), name)
+		}
+	}
+	for i := range in.Maps {
+		// libbpf sizes a perf event array without max_entries to the
+		// number of possible CPUs; the oracle's VM has one.
+		if in.Maps[i].Type == "perf_event_array" && in.Maps[i].MaxEntries == 0 {
+			in.Maps[i].MaxEntries = 1
+		}
+	}
+	switch {
+	case p.Data != nil:
+		in.TestRun = &record.TestRun{Data: p.Data, Ctx: p.Ctx, Repeat: 1}
+	case p.Ctx != nil:
+		in.TestRun = &record.TestRun{Ctx: p.Ctx, Repeat: 1}
+	}
+	return in, nil
+}
+
+// entry builds a map entry from its key and value bytes.
+func entry(key, value []byte) record.Entry { return record.Entry{Key: key, Value: value} }
+
+// le32/le16/le64 write host-order (little-endian) integers, as map keys
+// and values hold them.
+func le32(v uint32) []byte { return binary.LittleEndian.AppendUint32(nil, v) }
+func le16(v uint16) []byte { return binary.LittleEndian.AppendUint16(nil, v) }
+func le64(v uint64) []byte { return binary.LittleEndian.AppendUint64(nil, v) }
+func be16(v uint16) []byte { return binary.BigEndian.AppendUint16(nil, v) }
+
+func intp(v int) *int { return &v }
+
+// Programs is the corpus, in record order.
+var Programs = []Program{
+	{
+		Object: "xdp_lb4", Func: "xdp_lb4",
+		Note: "L4 load balancer: parsing with bounds checks, service + backend lookups, DNAT with incremental checksums, XDP_TX",
+		Data: tcp4(macRouter, ip4(10, 1, 2, 3), ip4(10, 0, 0, 100), 40000, 80, tcpSYN, 0, nil),
+		Init: map[string][]record.Entry{
+			// key {vip, dport (network order), proto 6, pad}; value {backend_base 0, count 2, flags 0}
+			"lb4_services": {entry(cat(ip4(10, 0, 0, 100), be16(80), []byte{protoTCP, 0}), cat(le32(0), le16(2), le16(0)))},
+			// value {addr, port (network order), mac}
+			"lb4_backends": {
+				entry(le32(0), cat(ip4(10, 0, 1, 1), be16(8080), []byte{2, 0, 0, 0, 0, 1})),
+				entry(le32(1), cat(ip4(10, 0, 1, 2), be16(8080), []byte{2, 0, 0, 0, 0, 2})),
+			},
+		},
+	},
+	{
+		Object: "tc_snat", Func: "tc_snat",
+		Note: "SNAT: conntrack in an LRU hash, .bss port cursor (atomic fetch-add, -mcpu=v3), store_bytes + l3/l4_csum_replace, pointer reload, bpf_redirect",
+		Data: tcp4(macRouter, ip4(10, 1, 2, 3), ip4(93, 184, 216, 34), 40000, 443, tcpSYN, 0, nil),
+	},
+	{
+		Object: "tc_policy6", Func: "tc_policy6",
+		Note: "IPv6 policy: unrolled extension-header walk, LPM trie lookup, port bitmap, skb->mark",
+		Data: cat(ether(macHost, macClient, ethIPv6), ipv6(addr6(1, 0x10), addr6(2, 1), protoHopOpts,
+			cat(hopByHop(protoTCP), tcp(50000, 22, tcpSYN, nil, func(n int) uint32 {
+				return pseudo6(addr6(1, 0x10), addr6(2, 1), protoTCP, n)
+			})))),
+		Init: map[string][]record.Entry{
+			// key {prefixlen 64, 2001:db8:1::/64}; value {id 7, allow, ports: bit 22}
+			"policy6": {entry(cat(le32(64), addr6(1, 0)), cat(le32(7), []byte{1, 0, 0, 0}, le64(1<<22), le64(0), le64(0), le64(0)))},
+		},
+	},
+	{
+		Object: "tc_tailcall", Func: "tc_entry",
+		Note: "dispatch through a prog_array; the empty slot falls through",
+		Data: udp4(macHost, ip4(192, 168, 1, 10), ip4(192, 168, 1, 1), 5353, 53, []byte("query")),
+	},
+	{
+		Object: "tc_tailcall", Func: "tc_stage_ipv4",
+		Note: "tail-call stage reading a per-CPU scratch map and the packet",
+		Data: udp4(macHost, ip4(192, 168, 1, 10), ip4(192, 168, 1, 1), 5353, 53, []byte("query")),
+	},
+	{
+		Object: "tc_tailcall", Func: "tc_stage_ipv6",
+		Note: "tail-call stage copying the IPv6 header with bpf_skb_load_bytes",
+		Data: cat(ether(macHost, macClient, ethIPv6), ipv6(addr6(1, 1), addr6(2, 2), protoUDP,
+			udp(546, 547, []byte("dhcp6"), func(n int) uint32 { return pseudo6(addr6(1, 1), addr6(2, 2), protoUDP, n) }))),
+	},
+	{
+		Object: "xdp_conntrack", Func: "xdp_conntrack",
+		Note: "bpf-to-bpf calls with pointers into the caller's stack, packet access in a subprogram, LRU hash state machine",
+		Data: tcp4(macRouter, ip4(172, 16, 0, 5), ip4(172, 16, 9, 9), 33000, 8443, tcpSYN, 0, nil),
+	},
+	{
+		Object: "xdp_bypass", Func: "xdp_bypass",
+		Note: "IDS bypass: flow key ordering, per-CPU hash hit, counters, ktime",
+		Data: udp4(macRouter, ip4(10, 9, 8, 7), ip4(10, 0, 0, 1), 4789, 53000, make([]byte, 32)),
+		Init: map[string][]record.Entry{
+			// key {src 10.0.0.1, dst 10.9.8.7 (host order, ordered), ports 53000, 4789 (host order), proto 17}
+			"flow_table_v4": {entry(cat(le32(0x0a000001), le32(0x0a090807), le16(53000), le16(4789), []byte{protoUDP, 0, 0, 0}),
+				cat(le64(10), le64(1000), le64(0)))},
+		},
+		Volatile: []string{"flow_table_v4"},
+	},
+	{
+		Object: "xdp_proto_count", Func: "xdp_count_drop",
+		Note: "samples-style per-protocol counter behind two VLAN tags (unrolled loop)",
+		Data: cat(ether(macRouter, macClient, eth8021Q), vlan(100, eth8021Q), vlan(200, ethIPv4),
+			ipv4(ip4(10, 0, 0, 1), ip4(10, 0, 0, 2), protoUDP, 0, udp(1234, 5678, []byte("hi"), func(n int) uint32 {
+				return pseudo4(ip4(10, 0, 0, 1), ip4(10, 0, 0, 2), protoUDP, n)
+			}))),
+	},
+	{
+		Object: "xdp_proto_count", Func: "xdp_count_tx",
+		Note: "samples-style MAC swap and XDP_TX",
+		Data: udp4(macRouter, ip4(10, 0, 0, 1), ip4(10, 0, 0, 2), 1234, 5678, []byte("echo")),
+	},
+	{
+		Object: "xdp_vlan_pop", Func: "xdp_vlan_pop",
+		Note: "bpf_xdp_adjust_head to strip an 802.1Q tag, bounds checked again after the helper",
+		Data: cat(ether(macRouter, macClient, eth8021Q), vlan(42, ethIPv4),
+			ipv4(ip4(10, 0, 0, 1), ip4(10, 0, 0, 2), protoUDP, 0, udp(1234, 5678, []byte("tagged"), func(n int) uint32 {
+				return pseudo4(ip4(10, 0, 0, 1), ip4(10, 0, 0, 2), protoUDP, n)
+			}))),
+	},
+	{
+		Object: "sock_proto_stats", Func: "sock_count_bytes",
+		Note: "socket filter with LD_ABS loads, skb->pkt_type, atomic add",
+		Data: tcp4(macHost, ip4(10, 0, 0, 1), ip4(10, 0, 0, 2), 40000, 80, tcpSYN|tcpACK, 0, nil),
+	},
+	{
+		Object: "sock_proto_stats", Func: "sock_flow_stats",
+		Note: "socket filter dissecting with bpf_skb_load_bytes, hash map insert-then-lookup",
+		Data: udp4(macHost, ip4(10, 0, 0, 1), ip4(10, 0, 0, 53), 40000, 53, []byte("dns?")),
+	},
+	{
+		Object: "sock_flow_sample", Func: "sock_flow_sample",
+		Note: "Jenkins-style hash in a real bounded loop, .rodata knobs, sampling by return length",
+		Data: tcp4(macHost, ip4(192, 0, 2, 1), ip4(198, 51, 100, 7), 51515, 443, tcpACK|tcpPSH, 0, []byte("payload")),
+	},
+	{
+		Object: "trace_execve", Func: "trace_execve",
+		Note: "tracepoint: per-CPU scratch event, probe_read_user_str, unrolled argv loop, masked perf_event_output size",
+	},
+	{
+		Object: "kprobe_openat", Func: "openat_enter",
+		Note: "kprobe: ringbuf reserve/discard/submit, .rodata pid filter, PT_REGS arguments",
+	},
+	{
+		Object: "kprobe_openat", Func: "openat_exit",
+		Note: "kretprobe: hash map by pid_tgid, ringbuf with memset",
+	},
+	{
+		Object: "rawtp_sched_switch", Func: "sched_switch",
+		Note: "raw tracepoint: CO-RE reads of task_struct->pid (relocated against 6.1's BTF) through probe_read_kernel",
+		// Not test-run: raw tracepoint runs refuse a repeat count and a
+		// data_out buffer (EINVAL), and the oracle always passes both.
+	},
+	{
+		Object: "kprobe_latency", Func: "read_enter",
+		Note: "kprobe: ktime into a hash map",
+	},
+	{
+		Object: "kprobe_latency", Func: "read_exit",
+		Note: "kretprobe: bounded loop in a bpf-to-bpf log2, atomic histogram",
+	},
+	{
+		Object: "xdp_http_scan", Func: "xdp_http_scan",
+		Note: "bpf_loop callback over a per-CPU scratch buffer filled by bpf_xdp_load_bytes",
+		Data: tcp4(macRouter, ip4(203, 0, 113, 5), ip4(10, 0, 0, 80), 41000, 80, tcpACK|tcpPSH, 0,
+			[]byte("GET /index.html HTTP/1.1\r\nHost: example\r\n\r\n")),
+		Init: map[string][]record.Entry{
+			"blocked_ports": {entry(le16(80), []byte{1})},
+		},
+	},
+	{
+		Object: "tc_qos_globals", Func: "tc_qos",
+		Note: ".rodata table, .data defaults, .bss counters; DSCP rewrite with l3_csum_replace + store_bytes",
+		Data: tcp4(macHost, ip4(10, 0, 0, 1), ip4(10, 0, 0, 2), 5004, 5004, tcpACK, 46<<2, []byte("voice")),
+	},
+	{
+		Object: "tc_rate_spinlock", Func: "tc_rate_limit",
+		Note: "rejected: bpf_spin_lock in a map created without BTF",
+	},
+	{
+		Object: "bad_xdp_tcp_bounds", Func: "xdp_port_filter",
+		Note: "rejected: TCP header read without a data_end check",
+	},
+	{
+		Object: "bad_tc_ct_nullcheck", Func: "tc_ct_mark",
+		Note: "rejected: map lookup result used without a NULL check",
+	},
+	{
+		Object: "bad_xdp_spin_wait", Func: "xdp_wait_ready",
+		Note: "rejected: spin-wait on a map flag (infinite loop)",
+	},
+	{
+		Object: "bad_xdp_csum_loop", Func: "xdp_frame_sum",
+		Note: "rejected: loop bounded only by data_end", LogLevel: intp(0),
+	},
+	{
+		Object: "bad_tc_stack", Func: "tc_rewrite_headers",
+		Note: "rejected: combined stack of a call chain above 512 bytes",
+	},
+	{
+		Object: "bad_kprobe_ringbuf_leak", Func: "trace_signal",
+		Note: "rejected: ringbuf record not released on one path",
+	},
+	{
+		Object: "bad_sock_direct_access", Func: "sock_udp_only",
+		Note: "rejected: direct packet access in a socket filter",
+	},
+	{
+		Object: "bad_kprobe_deref", Func: "write_flags",
+		Note: "rejected: kernel pointer dereferenced without probe_read",
+	},
+}
+
+// CorpusFile is the corpus in testdata/realworld: one record per
+// program with the kernel's answer in "kernel" (gzip JSONL).
+const CorpusFile = "corpus.jsonl.gz"
