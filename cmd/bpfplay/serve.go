@@ -145,7 +145,7 @@ func serve(ctx context.Context, e *env, o serveOptions) int {
 	hs := srv.HTTPServer(o.addr)
 	caps := srv.Capabilities()
 	fmt.Fprintf(e.stderr, "bpfplay: serving the playground on http://%s/\n  shares: %s\n  native runs: %s\n  C compilation: %s\n",
-		ln.Addr(), where, feature(caps.Run, caps.Reasons["run"]), feature(caps.Compile, caps.Compiler+caps.Reasons["compile"]))
+		ln.Addr(), where, feature(caps.Run, orElse(caps.Reasons["run"], "JIT code in a sandboxed child process")), feature(caps.Compile, orElse(caps.Reasons["compile"], caps.Compiler)))
 	if !web.HasSite() {
 		fmt.Fprintf(e.stderr, "  note: %s\n", web.BuildHint)
 	}
@@ -166,6 +166,8 @@ func serve(ctx context.Context, e *env, o serveOptions) int {
 	return exitOK
 }
 
+// feature says whether a feature is on; detail is how it works when on
+// (a reason is never set then) or why not.
 func feature(on bool, detail string) string {
 	if on {
 		return "yes, " + detail
@@ -190,4 +192,11 @@ func buildVersion() string {
 		v = "devel"
 	}
 	return v
+}
+
+func orElse(s, def string) string {
+	if s != "" {
+		return s
+	}
+	return def
 }
