@@ -282,7 +282,7 @@ func (v *verifier) markUnknown(r *regState) {
 	r.refObjID = 0
 	r.varOff = tnum.Unknown
 	r.frameno = 0
-	r.precise = len(v.subprogs) > 1 || !v.bpfCapable
+	r.precise = !v.bpfCapable
 	r.markUnbounded()
 }
 
