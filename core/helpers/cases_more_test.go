@@ -264,3 +264,42 @@ func skbCtxFieldCases() []testrun.Case {
 	}
 	return cs
 }
+
+// vlanCases: bpf_skb_vlan_push/pop, out-of-band and in-packet tags.
+func vlanCases() []testrun.Case {
+	var cs []testrun.Case
+	fields := []string{"r0 = *(u32 *)(r6 +20)\n", "r0 = *(u32 *)(r6 +24)\n", "r0 = *(u32 *)(r6 +28)\n", "r0 = *(u32 *)(r6 +16)\n",
+		"r2 = *(u32 *)(r6 +76)\nr0 = *(u32 *)(r6 +80)\nr0 -= r2\n"}
+	push := func(proto, tci int) string {
+		return fmt.Sprintf("r1 = r6\nr2 = %d\nr3 = %d\ncall bpf_skb_vlan_push\n", proto, tci)
+	}
+	pop := "r1 = r6\ncall bpf_skb_vlan_pop\n"
+	tagged := ipv4UDP()
+	tagged = append(tagged[:12], append([]byte{0x81, 0x00, 0x00, 0x07}, tagged[12:]...)...)
+	qinq := append(append([]byte(nil), tagged[:12]...), append([]byte{0x88, 0xa8, 0x00, 0x05}, tagged[12:]...)...)
+	for i, c := range []struct {
+		data []byte
+		ops  []string
+	}{
+		{ipv4UDP(), []string{push(0x81, 7)}},
+		{ipv4UDP(), []string{push(0xa888, 9), push(0x81, 7)}},
+		{ipv4UDP(), []string{push(0x1234, 3)}},
+		{ipv4UDP(), []string{push(0x81, 7), push(0x81, 8), pop}},
+		{ipv4UDP(), []string{push(0x81, 7), pop, pop}},
+		{ipv4UDP(), []string{pop}},
+		{tagged, []string{pop}},
+		{tagged, []string{pop, pop}},
+		{qinq, []string{pop, pop, pop}},
+		{tagged, []string{push(0x81, 1), pop}},
+	} {
+		ops := append(append([]string(nil), c.ops...), fields...)
+		cs = append(cs, testrun.Case{Name: fmt.Sprintf("helpers/more/vlan/%d", i), ProgType: "sched_cls", Data: c.data,
+			Asm: "r6 = r1\n" + ot.Steps(ops...), CheckData: true, Maps: []testrun.NamedMap{ot.ResMap()}})
+	}
+	// cb as 8-byte words, wire_len without ctx_in, csum_update.
+	cs = append(cs, testrun.Case{Name: "helpers/more/skb/cb-u64", ProgType: "sched_cls", Data: ipv4UDP(), CheckData: true,
+		Asm: "r6 = r1\n" + ot.Steps("r2 = 0x1122334455667788 ll\n*(u64 *)(r6 +48) = r2\nr0 = *(u64 *)(r6 +48)\n", "r0 = *(u32 *)(r6 +52)\n",
+			"r2 = -1\n*(u64 *)(r6 +56) = r2\nr0 = *(u32 *)(r6 +64)\n", "r0 = *(u32 *)(r6 +160)\n",
+			"r1 = r6\nr2 = 5\ncall bpf_csum_update\n"), Maps: []testrun.NamedMap{ot.ResMap()}})
+	return cs
+}

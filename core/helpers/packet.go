@@ -30,6 +30,8 @@ func init() {
 		return 0, nil
 	})
 	reg("skb_pull_data", skbPullData)
+	// Test-run skbs are CHECKSUM_NONE: no checksum to update.
+	reg("csum_update", func(m Machine, a *[5]uint64) (uint64, error) { return maps.ENOTSUPP.Neg(), nil })
 	reg("redirect", redirect)
 	reg("redirect_map", redirectMap)
 	reg("xdp_adjust_head", xdpAdjustHead)

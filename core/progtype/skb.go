@@ -67,6 +67,17 @@ func (s *SKB) LoadField(off, size int) (uint64, FieldKind, error) {
 		}
 		return 0, f.Kind, nil
 	}
+	if f.Name == "cb" {
+		// cb[] is plain bytes to the verifier: any size inside it,
+		// 8-byte accesses included.
+		i := off - f.Off
+		if !validSize(size) || i+size > len(s.CB) {
+			return 0, 0, &AccessError{Struct: SkBuff.Name, Off: off, Size: size}
+		}
+		var b [8]byte
+		copy(b[:], s.CB[i:i+size])
+		return binary.LittleEndian.Uint64(b[:]), Scalar, nil
+	}
 	return scalarLoad(SkBuff, f, s.field(f, off), off, size)
 }
 
@@ -146,20 +157,18 @@ func (s *SKB) StoreField(off, size int, v uint64) error {
 	if f == nil || f.Kind != Scalar {
 		return bad
 	}
-	within := (off - f.Off) % f.Elem
-	if within+size > f.Elem {
-		return bad
-	}
 	if f.Name == "cb" {
-		// cb[] takes any size that fits one element (the kernel allows
-		// narrow stores into cb).
+		// cb[] takes any size that stays inside it.
 		i := off - f.Off
+		if !validSize(size) || i+size > len(s.CB) {
+			return bad
+		}
 		var b [8]byte
 		binary.LittleEndian.PutUint64(b[:], v)
 		copy(s.CB[i:i+size], b[:size])
 		return nil
 	}
-	if size != f.Elem {
+	if within := (off - f.Off) % f.Elem; within+size > f.Elem || size != f.Elem {
 		return bad
 	}
 	switch f.Name {
@@ -182,3 +191,5 @@ func (s *SKB) StoreField(off, size int, v uint64) error {
 	}
 	return nil
 }
+
+func validSize(n int) bool { return n == 1 || n == 2 || n == 4 || n == 8 }

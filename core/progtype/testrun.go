@@ -121,7 +121,9 @@ func (r *Run) buildSKB(in Input) error {
 			return err
 		}
 	}
-	if s.WireLen == 0 {
+	if s.WireLen == 0 && len(in.Ctx) > 0 {
+		// The qdisc cb's pkt_len: the packet length when ctx_in leaves
+		// wire_len 0; without ctx_in it is never set (0).
 		s.WireLen = uint32(s.Len())
 	}
 	r.Ctx = s

@@ -17,12 +17,20 @@ def typ(expr, kind):
             out.append(('Ret('+c+')') if kind=='ret' else c)
         else: raise Exception(t)
     return ' | '.join(out)
+# the structs behind the kernel's BTF id tables (include/linux/btf_ids.h)
+sockStructs={'INET':'inet_sock','INET_CONN':'inet_connection_sock','INET_REQ':'inet_request_sock',
+    'INET_TW':'inet_timewait_sock','REQ':'request_sock','SOCK':'sock','SOCK_COMMON':'sock_common',
+    'TCP':'tcp_sock','TCP_REQ':'tcp_request_sock','TCP_TW':'tcp_timewait_sock','TCP6':'tcp6_sock',
+    'UDP':'udp_sock','UDP6':'udp6_sock','UNIX':'unix_sock','MPTCP':'mptcp_sock','SOCKET':'socket'}
+tracingStructs={'TASK':'task_struct','FILE':'file','VMA':'vm_area_struct'}
 def btf(expr):
     m=re.search(r'btf_sock_ids\[BTF_SOCK_TYPE_(\w+)\]',expr)
-    if m: return m.group(1).lower()
+    if m: return sockStructs[m.group(1)]
     m=re.search(r'btf_tracing_ids\[BTF_TRACING_TYPE_(\w+)\]',expr)
-    if m: return m.group(1).lower()
-    return expr.replace('&','')
+    if m: return tracingStructs[m.group(1)]
+    known={'bpf_sock_from_file_btf_ids[0]':'socket','bpf_sock_from_file_btf_ids[1]':'file','bpf_task_pt_regs_ids[0]':'pt_regs'}
+    e=expr.replace('&','')
+    return known.get(e,e)
 lines=[]
 for name in sorted(d):
     p=d[name]
