@@ -97,6 +97,7 @@ type childState struct {
 	kctx      *kernelCtx    // its kernel layout
 	kcalls    []*kernelCall // kernel calls, trampoline ids maxHelper+i
 	changed   bool          // a helper moved the packet
+	shadows   []*shadowElem // LRU elements handed to inlined lookups
 	cskb      *cbpf.Skb     // a classic program's skb model
 	cobj      []byte        // and its struct sk_buff
 }
@@ -271,6 +272,7 @@ func (c *childState) run() *Result {
 	}
 	c.ctxAddr = r1
 	r0 := runCode(c.base+uint64(c.img.Funcs[0].Start), r1, r2, c.mem, c.orig, n, times)
+	c.flushShadows()
 	res := &Result{R0: r0, Mem: c.mem, CodeSize: len(c.img.Code), CompileNs: c.compileNs}
 	for _, m := range c.maps {
 		res.Maps = append(res.Maps, maps.Dump(m))
@@ -448,10 +450,12 @@ func (c *childState) helper(id uint64, args [5]uint64, ret uint64) uint64 {
 	if c.kctx != nil {
 		c.kctx.fromKernel()
 	}
+	c.flushShadows()
 	r0, err := f(c, &args)
 	if err != nil {
 		c.helperFault(pc, fmt.Sprintf("%s: %v", name, err))
 	}
+	c.refreshShadows()
 	if c.kctx != nil {
 		c.kctx.toKernel()
 	}

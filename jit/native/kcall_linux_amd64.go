@@ -5,9 +5,11 @@ package native
 import (
 	"fmt"
 	"strings"
+	"unsafe"
 
 	"github.com/bpfplay/bpfplay/core/helpers"
 	"github.com/bpfplay/bpfplay/core/isa"
+	"github.com/bpfplay/bpfplay/core/maps"
 	"github.com/bpfplay/bpfplay/core/progtype"
 	"github.com/bpfplay/bpfplay/jit/ksyms"
 )
@@ -90,7 +92,11 @@ func kernelTarget(addr uint64) (isa.HelperID, *kernelCall, error) {
 }
 
 // htabLookupElem is __htab_map_lookup_elem: the element's address, which
-// the inlined code turns into the value's.
+// the inlined code turns into the value's. For an LRU map the inlined
+// code also reads and sets the element's reference bit in its header,
+// which the map's own storage does not have: such lookups get a shadow
+// element (header, key, a copy of the value) that is written back to the
+// map around every helper call and at the end of the run.
 func htabLookupElem(m helpers.Machine, a *[5]uint64) (uint64, error) {
 	r0, err := helpers.Lookup(isa.HelperMapLookupElem)(m, a)
 	if err != nil || r0 == 0 {
@@ -100,7 +106,50 @@ func htabLookupElem(m helpers.Machine, a *[5]uint64) (uint64, error) {
 	if err != nil {
 		return 0, err
 	}
-	return r0 - htabElemKey - uint64((mp.Spec().KeySize+7)&^7), nil
+	hdr := htabElemKey + int((mp.Spec().KeySize+7)&^7)
+	if t := mp.Spec().Type; t == maps.LRUHash || t == maps.LRUPercpuHash {
+		if c, ok := m.(*childState); ok {
+			return c.shadow(mp, a[1], r0, hdr), nil
+		}
+	}
+	return r0 - uint64(hdr), nil
+}
+
+// shadowElem is an LRU element's stand-in (see htabLookupElem).
+type shadowElem struct {
+	value []byte // the map's storage
+	buf   []byte // header + key + value copy
+	hdr   int
+}
+
+// shadow returns the shadow element of the value at addr (found under
+// the key at keyAddr), making it when needed.
+func (c *childState) shadow(mp maps.Map, keyAddr, valueAddr uint64, hdr int) uint64 {
+	value := unsafe.Slice((*byte)(ptr(valueAddr)), mp.Spec().ValueSize)
+	for _, s := range c.shadows {
+		if unsafe.SliceData(s.value) == unsafe.SliceData(value) {
+			return addrOf(s.buf)
+		}
+	}
+	s := &shadowElem{value: value, buf: make([]byte, hdr+len(value)), hdr: hdr}
+	copy(s.buf[hdr:], value)
+	c.shadows = append(c.shadows, s)
+	return addrOf(s.buf)
+}
+
+// flushShadows writes the shadow values back into their maps.
+func (c *childState) flushShadows() {
+	for _, s := range c.shadows {
+		copy(s.value, s.buf[s.hdr:])
+	}
+}
+
+// refreshShadows reloads them from the maps (after a helper changed
+// values).
+func (c *childState) refreshShadows() {
+	for _, s := range c.shadows {
+		copy(s.buf[s.hdr:], s.value)
+	}
 }
 
 // Offsets of the legacy packet loads' negative windows (SKF_NET_OFF,
