@@ -29,7 +29,7 @@ func TestLRUInlineLookup(t *testing.T) {
 	}
 	prog := isa.Program{
 		{OpCode: isa.LoadStoreOpCode(isa.StClass, isa.MemMode, isa.DWord), Dst: isa.R10, Off: -8, Imm: 5}, // key 5
-		isa.LdImm64Pseudo(isa.R1, isa.PseudoMapFD, 1, 0), // map id 1
+		isa.LdImm64Pseudo(isa.R1, isa.PseudoMapFD, 1, 0),                                                  // map id 1
 		{OpCode: isa.ALUOpCode(isa.ALU64Class, isa.Mov, isa.RegSource), Dst: isa.R2, Src: isa.R10},
 		{OpCode: isa.ALUOpCode(isa.ALU64Class, isa.Add, isa.ImmSource), Dst: isa.R2, Imm: -8},
 		{OpCode: isa.OpCall, Imm: int64(int32(addr - jit.DefaultCallBase))},
