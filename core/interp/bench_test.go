@@ -140,3 +140,15 @@ func BenchmarkMedian(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkShortRun is the fixed cost of a run: a four-instruction
+// program (what most playground and test_bpf runs look like).
+func BenchmarkShortRun(b *testing.B) {
+	p := compileAsm(b, "r0 = 1\nr0 += 2\n*(u64 *)(r10 -8) = r0\nexit", nil)
+	env := &Env{}
+	for b.Loop() {
+		if r := p.Run(env); r.R0 != 3 {
+			b.Fatal(r.R0)
+		}
+	}
+}

@@ -34,6 +34,7 @@ func (v *vm) call(pc, target, ret int) bool {
 	copy(f.saved[:], v.regs[1:11])
 	v.regs[10] = v.stacks[d]
 	v.depth = d
+	v.maxDepth = max(v.maxDepth, d)
 	return true
 }
 
@@ -203,6 +204,7 @@ func (v *vm) Call(fn uint64, args [5]uint64) (uint64, error) {
 	copy(v.regs[1:6], args[:])
 	v.regs[10] = v.stacks[d]
 	v.depth = d
+	v.maxDepth = max(v.maxDepth, d)
 	r0 := v.loop(fr.pc, d)
 	copy(v.regs[1:11], f.saved[:])
 	v.depth = d - 1

@@ -12,7 +12,7 @@ import (
 	"github.com/bpfplay/bpfplay/core/progtype"
 )
 
-func compileAsm(t *testing.T, src string, opt *Options) *Program {
+func compileAsm(t testing.TB, src string, opt *Options) *Program {
 	t.Helper()
 	l, err := kernel.Assemble(src)
 	if err != nil {

@@ -2,6 +2,7 @@ package interp
 
 import (
 	"fmt"
+	"sync"
 	"sync/atomic"
 
 	"github.com/bpfplay/bpfplay/core/helpers"
@@ -106,6 +107,8 @@ type vm struct {
 	helperPC   int
 	flowKeys   uint64
 	traceTrunc bool
+	stackMem   []byte         // all frames' stacks
+	maxDepth   int            // deepest frame used (its stack needs clearing)
 	pointees   map[int]uint64 // PtrMem fields of the context, mapped
 	pc         int            // the loop's pc while step or refill runs
 	left       int64          // the loop's unused chunk while step runs
@@ -118,6 +121,31 @@ var stackNames = func() (n [maxFrames + 1]string) {
 	return
 }()
 
+// vms are reused between runs: a run's fixed cost is then a few
+// hundred nanoseconds, not a dozen allocations.
+var vmPool = sync.Pool{New: func() any {
+	return &vm{stackMem: make([]byte, (maxFrames+1)*stackSize),
+		sp: space{byPtr: map[*byte]uint64{}, byMap: map[maps.Map]uint64{}}}
+}}
+
+func newVM(env *Env) *vm {
+	v := vmPool.Get().(*vm)
+	v.env = env
+	return v
+}
+
+// release clears what the run referenced and returns v to the pool.
+func (v *vm) release() {
+	clear(v.stackMem[:(v.maxDepth+1)*stackSize])
+	clear(v.sp.spans)
+	clear(v.sp.regions)
+	v.sp.spans, v.sp.regions = v.sp.spans[:0], v.sp.regions[:0]
+	clear(v.sp.byPtr)
+	clear(v.sp.byMap)
+	*v = vm{stackMem: v.stackMem, sp: v.sp}
+	vmPool.Put(v)
+}
+
 // Run executes the program once.
 func (p *Program) Run(env *Env) *Result {
 	if env == nil {
@@ -126,9 +154,8 @@ func (p *Program) Run(env *Env) *Result {
 	if r, ok := p.runAccel(env); ok {
 		return r
 	}
-	v := &vm{env: env}
-	v.sp.byPtr = map[*byte]uint64{}
-	v.sp.byMap = map[maps.Map]uint64{}
+	v := newVM(env)
+	defer v.release()
 	v.sp.reset()
 	v.state = env.State
 	if v.state == nil {
@@ -148,9 +175,8 @@ func (p *Program) Run(env *Env) *Result {
 		v.traceMax = env.Trace
 	}
 	// Stacks first, so their addresses are the same in every run.
-	stacks := make([]byte, len(v.stacks)*stackSize)
 	for i := range v.stacks {
-		b := stacks[i*stackSize : (i+1)*stackSize : (i+1)*stackSize]
+		b := v.stackMem[i*stackSize : (i+1)*stackSize : (i+1)*stackSize]
 		v.stacks[i] = v.sp.add(kindStack, stackNames[i], b, true, nil) + stackSize
 		v.sp.regions[len(v.sp.regions)-1].frame = i
 	}
