@@ -97,10 +97,11 @@ func (v *verifier) addSubprogs() error {
 			if err := v.addSubprog(i + int(in.imm) + 1); err != nil {
 				return err
 			}
-		} else {
+		} else if in.imm != 0 || in.off != 0 {
 			// kfuncs are found through the kernel's BTF, which bpfplay
-			// does not have: every id is unknown to it.
-			v.verbose("kernel btf_id %d is not a function\n", in.imm)
+			// does not have: every id is unknown to it. (id 0 waits for
+			// the dead code pass, which may remove the call.)
+			v.verbose("kernel btf_id %d is not a function\n", uint32(in.imm))
 			return errEINVAL
 		}
 	}

@@ -366,8 +366,8 @@ func (v *verifier) doCheck() error {
 				case pseudoCall:
 					err = v.checkFuncCall(in, &v.insnIdx)
 				case pseudoKfuncCall:
-					v.verbose("calling kernel function is not supported without BTF\n")
-					err = errEINVAL
+					// only id 0 got this far: checked after dead code
+					// removal (doMiscFixups)
 				default:
 					err = v.checkHelperCall(in, &v.insnIdx)
 				}

@@ -115,6 +115,10 @@ func (v *verifier) doMiscFixups() error {
 			continue
 		}
 		if in.src == pseudoKfuncCall {
+			if in.imm == 0 {
+				v.verbose("invalid kernel function call not eliminated in verifier pass\n")
+				return errEINVAL
+			}
 			continue
 		}
 		id := in.imm

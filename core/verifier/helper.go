@@ -708,14 +708,15 @@ func (v *verifier) recordFuncMap(meta *callArgMeta, id int32, insnIdx int) error
 		v.verbose("write into map forbidden\n")
 		return errEACCES
 	}
+	// The unpriv mark follows the map's creator (bpf_map.bypass_spec_v1):
+	// bpfplay's maps are created by root, as the kernel oracle's are.
 	aux := &v.aux[insnIdx]
 	if aux.mapPtr == nil && !aux.mapPoison {
 		aux.mapPtr = m
-		aux.mapUnpriv = !v.bypassSpecV1
+		aux.mapUnpriv = false
 	} else if aux.mapPtr != m {
 		aux.mapPtr = nil
 		aux.mapPoison = true
-		aux.mapUnpriv = aux.mapUnpriv || !v.bypassSpecV1
 	}
 	return nil
 }

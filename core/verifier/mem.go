@@ -277,25 +277,6 @@ func (v *verifier) checkPtrToBTFAccess(regno, off, size, t, valueRegno int) erro
 	return errEACCES
 }
 
-func (v *verifier) checkPtrToMapAccess(regno, off, size, t, valueRegno int) error {
-	if !v.allowPtrToMapAccess {
-		v.verbose("%s access is allowed only to CAP_PERFMON and CAP_SYS_ADMIN\n", "map_ptr")
-		return errEACCES
-	}
-	if off < 0 {
-		v.verbose("R%d is %s invalid negative access: off=%d\n", regno, "map_ptr", off)
-		return errEACCES
-	}
-	if t != bpfRead {
-		v.verbose("only read from %s is supported\n", "bpf_map")
-		return errEACCES
-	}
-	if valueRegno >= 0 {
-		v.markUnknown(&v.regs()[valueRegno])
-	}
-	return nil
-}
-
 // checkPtrOffReg is __check_ptr_off_reg.
 func (v *verifier) checkPtrOffReg(reg *regState, regno int, fixedOffOK bool) error {
 	if reg.off < 0 {
