@@ -29,10 +29,20 @@ type Program struct {
 	Volatile []string
 	// Note says what the program exercises.
 	Note string
+	// Log2 also puts the program in the corpus at log level 2 (every
+	// state the verifier visits, without a test run): the variant's
+	// Variant is "log2".
+	Log2    bool
+	Variant string
 }
 
-// Name is the record's name: "object.o:function".
-func (p *Program) Name() string { return p.Object + ".o:" + p.Func }
+// Name is the record's name: "object.o:function", with "/variant".
+func (p *Program) Name() string {
+	if p.Variant != "" {
+		return p.Object + ".o:" + p.Func + "/" + p.Variant
+	}
+	return p.Object + ".o:" + p.Func
+}
 
 // Runnable reports whether the record carries a test run.
 func (p *Program) Runnable() bool { return p.Data != nil || p.Ctx != nil }
@@ -100,10 +110,24 @@ func be16(v uint16) []byte { return binary.BigEndian.AppendUint16(nil, v) }
 
 func intp(v int) *int { return &v }
 
-// Programs is the corpus, in record order.
-var Programs = []Program{
+// Programs is the corpus, in record order: the programs, then their
+// level-2 variants.
+var Programs = withLog2(programs)
+
+func withLog2(ps []Program) []Program {
+	out := append([]Program(nil), ps...)
+	for _, p := range ps {
+		if p.Log2 {
+			p.Variant, p.LogLevel, p.Data, p.Ctx, p.Init, p.Volatile = "log2", intp(2), nil, nil, nil, nil
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+var programs = []Program{
 	{
-		Object: "xdp_lb4", Func: "xdp_lb4",
+		Object: "xdp_lb4", Func: "xdp_lb4", Log2: true,
 		Note: "L4 load balancer: parsing with bounds checks, service + backend lookups, DNAT with incremental checksums, XDP_TX",
 		Data: tcp4(macRouter, ip4(10, 1, 2, 3), ip4(10, 0, 0, 100), 40000, 80, tcpSYN, 0, nil),
 		Init: map[string][]record.Entry{
@@ -117,12 +141,12 @@ var Programs = []Program{
 		},
 	},
 	{
-		Object: "tc_snat", Func: "tc_snat",
+		Object: "tc_snat", Func: "tc_snat", Log2: true,
 		Note: "SNAT: conntrack in an LRU hash, .bss port cursor (atomic fetch-add, -mcpu=v3), store_bytes + l3/l4_csum_replace, pointer reload, bpf_redirect",
 		Data: tcp4(macRouter, ip4(10, 1, 2, 3), ip4(93, 184, 216, 34), 40000, 443, tcpSYN, 0, nil),
 	},
 	{
-		Object: "tc_policy6", Func: "tc_policy6",
+		Object: "tc_policy6", Func: "tc_policy6", Log2: true,
 		Note: "IPv6 policy: unrolled extension-header walk, LPM trie lookup, port bitmap, skb->mark",
 		Data: cat(ether(macHost, macClient, ethIPv6), ipv6(addr6(1, 0x10), addr6(2, 1), protoHopOpts,
 			cat(hopByHop(protoTCP), tcp(50000, 22, tcpSYN, nil, func(n int) uint32 {
@@ -134,28 +158,28 @@ var Programs = []Program{
 		},
 	},
 	{
-		Object: "tc_tailcall", Func: "tc_entry",
+		Object: "tc_tailcall", Func: "tc_entry", Log2: true,
 		Note: "dispatch through a prog_array; the empty slot falls through",
 		Data: udp4(macHost, ip4(192, 168, 1, 10), ip4(192, 168, 1, 1), 5353, 53, []byte("query")),
 	},
 	{
-		Object: "tc_tailcall", Func: "tc_stage_ipv4",
+		Object: "tc_tailcall", Func: "tc_stage_ipv4", Log2: true,
 		Note: "tail-call stage reading a per-CPU scratch map and the packet",
 		Data: udp4(macHost, ip4(192, 168, 1, 10), ip4(192, 168, 1, 1), 5353, 53, []byte("query")),
 	},
 	{
-		Object: "tc_tailcall", Func: "tc_stage_ipv6",
+		Object: "tc_tailcall", Func: "tc_stage_ipv6", Log2: true,
 		Note: "tail-call stage copying the IPv6 header with bpf_skb_load_bytes",
 		Data: cat(ether(macHost, macClient, ethIPv6), ipv6(addr6(1, 1), addr6(2, 2), protoUDP,
 			udp(546, 547, []byte("dhcp6"), func(n int) uint32 { return pseudo6(addr6(1, 1), addr6(2, 2), protoUDP, n) }))),
 	},
 	{
-		Object: "xdp_conntrack", Func: "xdp_conntrack",
+		Object: "xdp_conntrack", Func: "xdp_conntrack", Log2: true,
 		Note: "bpf-to-bpf calls with pointers into the caller's stack, packet access in a subprogram, LRU hash state machine",
 		Data: tcp4(macRouter, ip4(172, 16, 0, 5), ip4(172, 16, 9, 9), 33000, 8443, tcpSYN, 0, nil),
 	},
 	{
-		Object: "xdp_bypass", Func: "xdp_bypass",
+		Object: "xdp_bypass", Func: "xdp_bypass", Log2: true,
 		Note: "IDS bypass: flow key ordering, per-CPU hash hit, counters, ktime",
 		Data: udp4(macRouter, ip4(10, 9, 8, 7), ip4(10, 0, 0, 1), 4789, 53000, make([]byte, 32)),
 		Init: map[string][]record.Entry{
@@ -166,7 +190,7 @@ var Programs = []Program{
 		Volatile: []string{"flow_table_v4"},
 	},
 	{
-		Object: "xdp_proto_count", Func: "xdp_count_drop",
+		Object: "xdp_proto_count", Func: "xdp_count_drop", Log2: true,
 		Note: "samples-style per-protocol counter behind two VLAN tags (unrolled loop)",
 		Data: cat(ether(macRouter, macClient, eth8021Q), vlan(100, eth8021Q), vlan(200, ethIPv4),
 			ipv4(ip4(10, 0, 0, 1), ip4(10, 0, 0, 2), protoUDP, 0, udp(1234, 5678, []byte("hi"), func(n int) uint32 {
@@ -174,12 +198,12 @@ var Programs = []Program{
 			}))),
 	},
 	{
-		Object: "xdp_proto_count", Func: "xdp_count_tx",
+		Object: "xdp_proto_count", Func: "xdp_count_tx", Log2: true,
 		Note: "samples-style MAC swap and XDP_TX",
 		Data: udp4(macRouter, ip4(10, 0, 0, 1), ip4(10, 0, 0, 2), 1234, 5678, []byte("echo")),
 	},
 	{
-		Object: "xdp_vlan_pop", Func: "xdp_vlan_pop",
+		Object: "xdp_vlan_pop", Func: "xdp_vlan_pop", Log2: true,
 		Note: "bpf_xdp_adjust_head to strip an 802.1Q tag, bounds checked again after the helper",
 		Data: cat(ether(macRouter, macClient, eth8021Q), vlan(42, ethIPv4),
 			ipv4(ip4(10, 0, 0, 1), ip4(10, 0, 0, 2), protoUDP, 0, udp(1234, 5678, []byte("tagged"), func(n int) uint32 {
@@ -187,44 +211,44 @@ var Programs = []Program{
 			}))),
 	},
 	{
-		Object: "sock_proto_stats", Func: "sock_count_bytes",
+		Object: "sock_proto_stats", Func: "sock_count_bytes", Log2: true,
 		Note: "socket filter with LD_ABS loads, skb->pkt_type, atomic add",
 		Data: tcp4(macHost, ip4(10, 0, 0, 1), ip4(10, 0, 0, 2), 40000, 80, tcpSYN|tcpACK, 0, nil),
 	},
 	{
-		Object: "sock_proto_stats", Func: "sock_flow_stats",
+		Object: "sock_proto_stats", Func: "sock_flow_stats", Log2: true,
 		Note: "socket filter dissecting with bpf_skb_load_bytes, hash map insert-then-lookup",
 		Data: udp4(macHost, ip4(10, 0, 0, 1), ip4(10, 0, 0, 53), 40000, 53, []byte("dns?")),
 	},
 	{
-		Object: "sock_flow_sample", Func: "sock_flow_sample",
+		Object: "sock_flow_sample", Func: "sock_flow_sample", Log2: true,
 		Note: "Jenkins-style hash in a real bounded loop, .rodata knobs, sampling by return length",
 		Data: tcp4(macHost, ip4(192, 0, 2, 1), ip4(198, 51, 100, 7), 51515, 443, tcpACK|tcpPSH, 0, []byte("payload")),
 	},
 	{
-		Object: "trace_execve", Func: "trace_execve",
+		Object: "trace_execve", Func: "trace_execve", Log2: true,
 		Note: "tracepoint: per-CPU scratch event, probe_read_user_str, unrolled argv loop, masked perf_event_output size",
 	},
 	{
-		Object: "kprobe_openat", Func: "openat_enter",
+		Object: "kprobe_openat", Func: "openat_enter", Log2: true,
 		Note: "kprobe: ringbuf reserve/discard/submit, .rodata pid filter, PT_REGS arguments",
 	},
 	{
-		Object: "kprobe_openat", Func: "openat_exit",
+		Object: "kprobe_openat", Func: "openat_exit", Log2: true,
 		Note: "kretprobe: hash map by pid_tgid, ringbuf with memset",
 	},
 	{
-		Object: "rawtp_sched_switch", Func: "sched_switch",
+		Object: "rawtp_sched_switch", Func: "sched_switch", Log2: true,
 		Note: "raw tracepoint: CO-RE reads of task_struct->pid (relocated against 6.1's BTF) through probe_read_kernel",
 		// Not test-run: raw tracepoint runs refuse a repeat count and a
 		// data_out buffer (EINVAL), and the oracle always passes both.
 	},
 	{
-		Object: "kprobe_latency", Func: "read_enter",
+		Object: "kprobe_latency", Func: "read_enter", Log2: true,
 		Note: "kprobe: ktime into a hash map",
 	},
 	{
-		Object: "kprobe_latency", Func: "read_exit",
+		Object: "kprobe_latency", Func: "read_exit", Log2: true,
 		Note: "kretprobe: bounded loop in a bpf-to-bpf log2, atomic histogram",
 	},
 	{
@@ -237,9 +261,83 @@ var Programs = []Program{
 		},
 	},
 	{
-		Object: "tc_qos_globals", Func: "tc_qos",
+		Object: "tc_qos_globals", Func: "tc_qos", Log2: true,
 		Note: ".rodata table, .data defaults, .bss counters; DSCP rewrite with l3_csum_replace + store_bytes",
 		Data: tcp4(macHost, ip4(10, 0, 0, 1), ip4(10, 0, 0, 2), 5004, 5004, tcpACK, 46<<2, []byte("voice")),
+	},
+	{
+		Object: "xdp_fwd", Func: "xdp_fwd", Log2: true,
+		Note: "bpf_fib_lookup forwarding, TTL decrement with checksum fix-up, devmap lookup + bpf_redirect_map",
+		Data: tcp4(macRouter, ip4(10, 1, 2, 3), ip4(192, 0, 2, 1), 40000, 443, tcpSYN, 0, nil),
+	},
+	{
+		Object: "tc_encap_ipip", Func: "tc_encap", Log2: true,
+		Note: "IPIP encapsulation: bpf_skb_adjust_room, outer header checksum from bpf_csum_diff, store_bytes",
+		Data: tcp4(macRouter, ip4(10, 1, 2, 3), ip4(10, 0, 0, 100), 40000, 80, tcpSYN, 0, nil),
+		Init: map[string][]record.Entry{
+			// key VIP; value {real server address, weight}
+			"vip_to_real": {entry(ip4(10, 0, 0, 100), cat(ip4(10, 0, 1, 7), le32(1)))},
+		},
+	},
+	{
+		Object: "xdp_cpu_redirect", Func: "xdp_steer", Log2: true,
+		Note: "flow-hash steering through a cpumap; an empty slot falls back to XDP_PASS",
+		Data: udp4(macRouter, ip4(10, 1, 2, 3), ip4(10, 0, 0, 1), 1234, 53, []byte("query")),
+		Init: map[string][]record.Entry{
+			"cpus_count":     {entry(le32(0), le32(2))},
+			"cpus_available": {entry(le32(0), le32(0)), entry(le32(1), le32(0))},
+		},
+	},
+	{
+		Object: "perf_profile", Func: "profile_sample", Log2: true,
+		Note: "perf_event: bpf_get_stackid (kernel and user stacks), sample_period from the context",
+	},
+	{
+		Object: "tc_sk_assign", Func: "tc_tproxy", Log2: true,
+		Note: "socket lookups with reference tracking, sk->state, bpf_sk_assign, release on every path",
+		Data: tcp4(macHost, ip4(10, 1, 2, 3), ip4(10, 0, 0, 1), 40000, 80, tcpSYN, 0, nil),
+	},
+	{
+		Object: "cgroup_skb_fw", Func: "cgroup_egress", Log2: true,
+		Note: "cgroup_skb: packet starts at the IP header, skb->sk + bpf_sk_fullsock, bpf_get_socket_uid",
+		Data: tcp4(macHost, ip4(10, 0, 0, 1), ip4(10, 0, 0, 2), 40000, 443, tcpACK, 0, []byte("hello")),
+		Init: map[string][]record.Entry{
+			"blocked": {entry(le16(22), []byte{1})},
+		},
+	},
+	{
+		Object: "xdp_icmp_toobig", Func: "xdp_icmp_toobig", Log2: true,
+		Note: "adjust_head (grow) + adjust_tail (cut), ICMP frag-needed reply with unrolled checksums",
+		Data: udp4(macRouter, ip4(10, 1, 2, 3), ip4(10, 0, 0, 1), 4000, 4789, make([]byte, 200)),
+	},
+	{
+		Object: "sockops_redirect", Func: "sockops_track", Log2: true,
+		Note: "sockops: bpf_sock_ops fields, bpf_sock_hash_update",
+	},
+	{
+		Object: "sockops_redirect", Func: "msg_redirect", Log2: true,
+		Note: "sk_msg: sk_msg_md fields, bpf_msg_redirect_hash",
+	},
+	{
+		Object: "flow_dissect", Func: "dissect", Log2: true,
+		Note: "flow_dissector: bpf_flow_keys reads and writes, bpf_skb_load_bytes at keys->nhoff",
+		Data: tcp4(macHost, ip4(10, 1, 2, 3), ip4(10, 0, 0, 1), 40000, 80, tcpSYN, 0, nil),
+	},
+	{
+		Object: "tc_drop_events", Func: "tc_drop_sampler", Log2: true,
+		Note: "queue map push with BPF_EXIST, __sk_buff vlan/ifindex fields",
+		Data: udp4(macHost, ip4(10, 66, 0, 1), ip4(10, 0, 0, 1), 1234, 53, []byte("query")),
+		Init: map[string][]record.Entry{
+			"blocklist": {entry(ip4(10, 66, 0, 1), []byte{3})},
+		},
+	},
+	{
+		Object: "xdp_maglev", Func: "xdp_maglev", Log2: true,
+		Note: "array-of-maps: inner lookup table per service",
+		Data: tcp4(macRouter, ip4(10, 1, 2, 3), ip4(10, 0, 0, 100), 40000, 80, tcpSYN, 0, nil),
+		Init: map[string][]record.Entry{
+			"services": {entry(ip4(10, 0, 0, 100), le32(3))},
+		},
 	},
 	{
 		Object: "tc_rate_spinlock", Func: "tc_rate_limit",

@@ -18,16 +18,16 @@ const dir = "../../testdata/realworld"
 
 // floors are the agreement counts this test asserts: raise them as
 // bpfplay gets closer to Linux, never above what passes. Measured on
-// the 31 records of corpus.jsonl.gz (see docs/realworld.md).
+// the 76 records of corpus.jsonl.gz (see docs/realworld.md).
 var floors = map[realworld.Aspect]int{
-	realworld.Verdict:   31,
+	realworld.Verdict:   76,
 	realworld.Errno:     10,
 	realworld.ErrorLine: 10,
-	realworld.Insns:     21,
-	realworld.Log:       30,
-	realworld.Xlated:    21,
-	realworld.Run:       15,
-	realworld.Maps:      15,
+	realworld.Insns:     66,
+	realworld.Log:       75,
+	realworld.Xlated:    64,
+	realworld.Run:       19,
+	realworld.Maps:      20,
 }
 
 func readCorpus(t *testing.T) []*record.In {
@@ -90,10 +90,9 @@ func TestAgainstKernel(t *testing.T) {
 		ours := load.Record(context.Background(), in, load.RecordOptions{})
 		var after [][]record.Entry
 		if ours.OK && in.TestRun != nil {
-			res, err := testrun.Run(in, &testrun.Options{})
-			if err != nil {
-				t.Errorf("%s: test run: %v", in.Name, err)
-			} else {
+			// A run that cannot start (a map kind the runtime lacks)
+			// shows as a run disagreement; its maps are not compared.
+			if res, err := testrun.Run(in, &testrun.Options{}); err == nil {
 				after = res.MapsAfter()
 			}
 		}
