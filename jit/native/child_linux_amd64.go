@@ -386,6 +386,15 @@ func (c *childState) makeMaps(ms []record.Map) error {
 		c.maps = append(c.maps, m)
 		c.handles[addr] = m
 		c.handleOf[m] = addr
+		if mm, ok := m.(*maps.MapOfMaps); ok && ms[i].Type == "array_of_maps" {
+			// The lookup the verifier inlines reads the inner map's
+			// pointer from the array's table at 0x110.
+			for k := uint32(0); k < ms[i].MaxEntries; k++ {
+				if in := mm.LookupMap([]byte{byte(k), byte(k >> 8), byte(k >> 16), byte(k >> 24)}); in != nil {
+					binary.LittleEndian.PutUint64(obj[off+jit.OffArrayPtrs+8*int(k):], c.MapAddr(in))
+				}
+			}
+		}
 		off += objectSize(&ms[i])
 	}
 	return nil
@@ -396,8 +405,8 @@ func objectSize(m *record.Map) int {
 		return 0 // see makeMaps
 	}
 	n := jit.OffArrayPtrs
-	if m.Type == "prog_array" {
-		n += 8 * int(m.MaxEntries)
+	if m.Type == "prog_array" || m.Type == "array_of_maps" {
+		n += 8 * int(m.MaxEntries) // the table of program or map pointers
 	}
 	return (n + 63) &^ 63
 }

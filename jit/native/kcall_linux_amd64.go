@@ -3,6 +3,7 @@
 package native
 
 import (
+	"encoding/binary"
 	"fmt"
 	"strings"
 	"unsafe"
@@ -107,6 +108,16 @@ func htabLookupElem(m helpers.Machine, a *[5]uint64) (uint64, error) {
 		return 0, err
 	}
 	hdr := htabElemKey + int((mp.Spec().KeySize+7)&^7)
+	if _, ok := mp.(*maps.MapOfMaps); ok {
+		// hash_of_maps: the value is the inner map's pointer, which the
+		// inlined code loads (the helper returned the pointer itself).
+		cell := make([]byte, hdr+8)
+		binary.LittleEndian.PutUint64(cell[hdr:], r0)
+		if c, ok := m.(*childState); ok {
+			c.keep = append(c.keep, cell)
+		}
+		return addrOf(cell), nil
+	}
 	if t := mp.Spec().Type; t == maps.LRUHash || t == maps.LRUPercpuHash {
 		if c, ok := m.(*childState); ok {
 			return c.shadow(mp, a[1], r0, hdr), nil

@@ -3,6 +3,8 @@ package native
 import (
 	"bytes"
 	"context"
+	"encoding/hex"
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -39,19 +41,27 @@ func TestKernelXlated(t *testing.T) {
 	if err := Available(); err != nil {
 		t.Skip(err)
 	}
-	r, err := record.Open("../../testdata/corpus/verifier-dev.jsonl.gz")
-	if err != nil {
-		t.Fatal(err)
+	var all []*record.In
+	// The corpus, and oracle answers for the map lookups the verifier
+	// inlines (array, hash, LRU hash), with the maps after the run.
+	for _, file := range []string{"../../testdata/corpus/verifier-dev.jsonl.gz", "testdata/maps-oracle.jsonl"} {
+		r, err := record.Open(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for {
+			in, err := r.Next()
+			if err != nil {
+				break
+			}
+			all = append(all, in)
+		}
+		r.Close()
 	}
-	defer r.Close()
 	var recs []*record.In
 	var reqs []*Request
 	interpDiffers := 0
-	for {
-		in, err := r.Next()
-		if err != nil {
-			break
-		}
+	for _, in := range all {
 		k := in.Kernel
 		if k == nil || !k.OK || k.Run == nil || len(k.Xlated) == 0 {
 			continue
@@ -87,7 +97,40 @@ func TestKernelXlated(t *testing.T) {
 			t.Errorf("%s: data_out differs:\n  got  %x\n  want %x", in.Name, res[i].DataOut, []byte(want.DataOut))
 			continue
 		}
+		if msg := compareMaps(res[i].Maps, in.Kernel.MapsAfter); msg != "" {
+			t.Errorf("%s: maps after the run: %s", in.Name, msg)
+			continue
+		}
 		same++
 	}
 	t.Logf("kernel xlated programs run natively: %d, same retval and data_out as the kernel: %d (%d more where the interpreter and the kernel disagree, not run)", len(recs), same, interpDiffers)
+}
+
+// compareMaps compares the maps' entries (in any order) with the
+// kernel's dump, when the record has one.
+func compareMaps(got [][]record.Entry, want []struct {
+	Entries []record.Entry `json:"entries"`
+}) string {
+	if want == nil {
+		return ""
+	}
+	if len(got) != len(want) {
+		return fmt.Sprintf("%d maps, kernel %d", len(got), len(want))
+	}
+	for i := range want {
+		g := map[string]string{}
+		for _, e := range got[i] {
+			g[hex.EncodeToString(e.Key)] = hex.EncodeToString(e.Value)
+		}
+		for _, e := range want[i].Entries {
+			k := hex.EncodeToString(e.Key)
+			if g[k] != hex.EncodeToString(e.Value) {
+				return fmt.Sprintf("map %d key %s: %s, kernel %x", i, k, g[k], []byte(e.Value))
+			}
+		}
+		if len(got[i]) != len(want[i].Entries) {
+			return fmt.Sprintf("map %d: %d entries, kernel %d", i, len(got[i]), len(want[i].Entries))
+		}
+	}
+	return ""
 }
