@@ -303,3 +303,25 @@ func vlanCases() []testrun.Case {
 			"r1 = r6\nr2 = 5\ncall bpf_csum_update\n"), Maps: []testrun.NamedMap{ot.ResMap()}})
 	return cs
 }
+
+// adjustRoomCases: bpf_skb_adjust_room on an IPv4 tc packet.
+func adjustRoomCases() []testrun.Case {
+	var cs []testrun.Case
+	plen := "r2 = *(u32 *)(r6 +76)\nr0 = *(u32 *)(r6 +80)\nr0 -= r2\n"
+	for _, v := range [][3]int64{{8, 0, 0}, {8, 1, 0}, {-8, 0, 0}, {-8, 1, 0}, {-16, 1, 0}, {-17, 1, 0}, {-20, 0, 0}, {4095, 0, 0},
+		{4096, 0, 0}, {8, 2, 0}, {8, 0, 1}, {8, 0, 32}, {8, 0, 128}, {-8, 0, 2}, {20, 1, 2}, {40, 1, 4}, {0, 0, 0}} {
+		cs = append(cs, testrun.Case{Name: fmt.Sprintf("helpers/more/skb_adjust_room/%d-%d-%d", v[0], v[1], v[2]), ProgType: "sched_cls",
+			Data: ipv4UDP(), CheckData: true, Maps: []testrun.NamedMap{ot.ResMap()},
+			Asm: "r6 = r1\n" + ot.Steps(fmt.Sprintf("r1 = r6\nr2 = %d\nr3 = %d\nr4 = %d ll\ncall bpf_skb_adjust_room\n", v[0], v[1], v[2]), plen, "r0 = *(u32 *)(r6 +16)\n")})
+	}
+	v6 := ipv4UDP()
+	v6[12], v6[13] = 0x86, 0xdd
+	v6 = append(v6, make([]byte, 40)...)
+	cs = append(cs, testrun.Case{Name: "helpers/more/skb_adjust_room/ipv6", ProgType: "sched_cls", Data: v6, CheckData: true,
+		Maps: []testrun.NamedMap{ot.ResMap()}, Asm: "r6 = r1\n" + ot.Steps("r1 = r6\nr2 = -8\nr3 = 0\nr4 = 0\ncall bpf_skb_adjust_room\n", plen)})
+	arp := ipv4UDP()
+	arp[12], arp[13] = 0x08, 0x06
+	cs = append(cs, testrun.Case{Name: "helpers/more/skb_adjust_room/arp", ProgType: "sched_cls", Data: arp, CheckData: true,
+		Maps: []testrun.NamedMap{ot.ResMap()}, Asm: "r6 = r1\n" + ot.Steps("r1 = r6\nr2 = 8\nr3 = 0\nr4 = 0\ncall bpf_skb_adjust_room\n", plen)})
+	return cs
+}

@@ -79,3 +79,93 @@ func skbChangeHead(m Machine, a *[5]uint64) (uint64, error) {
 	m.PacketChanged()
 	return 0, nil
 }
+
+func init() { reg("skb_adjust_room", skbAdjustRoom) }
+
+// bpf_skb_adjust_room flags and modes.
+const (
+	adjRoomFixedGSO    = 1 << 0
+	adjRoomEncapL3IPv4 = 1 << 1
+	adjRoomEncapL3IPv6 = 1 << 2
+	adjRoomEncapL4GRE  = 1 << 3
+	adjRoomEncapL4UDP  = 1 << 4
+	adjRoomNoCsumReset = 1 << 5
+	adjRoomEncapL2Eth  = 1 << 6
+	adjRoomEncapL2Mask = 0xff << 56
+	adjRoomNet         = 0
+	adjRoomMac         = 1
+	protoIPv4          = 0x0008 // htons(ETH_P_IP)
+	protoIPv6          = 0xdd86 // htons(ETH_P_IPV6)
+)
+
+// skbAdjustRoom is bpf_skb_adjust_room(skb, len_diff, mode, flags):
+// len_diff zero bytes inserted (or bytes removed) after the MAC header
+// (mode MAC) or after the base network header (mode NET).
+func skbAdjustRoom(m Machine, a *[5]uint64) (uint64, error) {
+	s := skbOf(m)
+	if s == nil {
+		return 0, noSKB{}
+	}
+	diff := int32(a[1])
+	mode, flags := uint32(a[2]), a[3]
+	const mask = adjRoomFixedGSO | adjRoomEncapL3IPv4 | adjRoomEncapL3IPv6 | adjRoomEncapL4GRE | adjRoomEncapL4UDP |
+		adjRoomEncapL2Eth | adjRoomEncapL2Mask
+	if flags&^(mask|adjRoomNoCsumReset) != 0 {
+		return neg(maps.EINVAL), nil
+	}
+	abs := uint32(diff)
+	shrink := diff < 0
+	if shrink {
+		abs = uint32(-diff)
+	}
+	if abs > 0xfff {
+		return efault.Neg(), nil
+	}
+	var base int
+	switch s.Protocol {
+	case protoIPv4:
+		base = 20
+	case protoIPv6:
+		base = 40
+	default:
+		return maps.ENOTSUPP.Neg(), nil
+	}
+	off := s.NetHeader - s.MacHeader
+	switch mode {
+	case adjRoomNet:
+		off += base
+	case adjRoomMac:
+	default:
+		return maps.ENOTSUPP.Neg(), nil
+	}
+	cur := s.Len() - (s.NetHeader - s.Data)
+	if (shrink && (int(abs) >= cur || cur-int(abs) < base)) || (!shrink && s.Len()+int(abs) > skbMaxLen) {
+		return maps.ENOTSUPP.Neg(), nil
+	}
+	encap := flags & (adjRoomEncapL3IPv4 | adjRoomEncapL3IPv6 | adjRoomEncapL4GRE | adjRoomEncapL4UDP | adjRoomEncapL2Eth | adjRoomEncapL2Mask)
+	if shrink && encap != 0 {
+		return neg(maps.EINVAL), nil
+	}
+	n := int(abs)
+	if shrink {
+		// bpf_skb_net_hdr_pop: the first off bytes move up over n.
+		copy(s.Buf[s.Data+n:], s.Buf[s.Data:s.Data+off])
+		s.Data += n
+	} else {
+		// bpf_skb_net_hdr_push: n zero bytes open at off.
+		grow(s, n, 0)
+		copy(s.Buf[s.Data-n:], s.Buf[s.Data:s.Data+off])
+		s.Data -= n
+		clear(s.Buf[s.Data+off : s.Data+off+n])
+		if flags&adjRoomEncapL3IPv4 != 0 {
+			s.Protocol = protoIPv4
+		} else if flags&adjRoomEncapL3IPv6 != 0 {
+			s.Protocol = protoIPv6
+		}
+	}
+	if s.Meta > s.Data {
+		s.Meta = s.Data
+	}
+	m.PacketChanged()
+	return 0, nil
+}
