@@ -160,3 +160,19 @@ const (
 	SkMsgDataEnd = 648
 	SkMsgSk      = 688
 )
+
+// TCPSockFields are the struct tcp_sock members bpf_tcp_sock reads (offset,
+// size), by their bpf_tcp_sock names; icsk_retransmits is in
+// inet_connection_sock, rtt_min is the value of the first minmax sample.
+var TCPSockFields = map[string][2]int{
+	"snd_cwnd": {1776, 4}, "srtt_us": {1672, 4}, "rtt_min": {1696, 4}, "snd_ssthresh": {1772, 4},
+	"rcv_nxt": {1464, 4}, "snd_nxt": {1476, 4}, "snd_una": {1508, 4}, "mss_cache": {1580, 4},
+	"ecn_flags": {1734, 1}, "rate_delivered": {1840, 4}, "rate_interval_us": {1844, 4},
+	"packets_out": {1716, 4}, "retrans_out": {1720, 4}, "total_retrans": {2144, 4},
+	"segs_in": {1456, 4}, "data_segs_in": {1460, 4}, "segs_out": {1480, 4}, "data_segs_out": {1484, 4},
+	"lost_out": {1864, 4}, "sacked_out": {1868, 4}, "bytes_received": {1448, 8}, "bytes_acked": {1496, 8},
+	"dsack_dups": {1504, 4}, "delivered": {1808, 4}, "delivered_ce": {1812, 4}, "icsk_retransmits": {1281, 1},
+}
+
+// XDPSockQueueID is struct xdp_sock's queue_id (u16).
+const XDPSockQueueID = 880

@@ -70,9 +70,10 @@ func (v *verifier) convertCtxAccesses() error {
 			c = conv
 		case ptrToSocket, ptrToSockCommon:
 			c = convertSockAccess
-		case ptrToTCPSock, ptrToXDPSock:
-			// not rewritten by bpfplay yet: the access stays as written
-			continue
+		case ptrToTCPSock:
+			c = convertTCPSockAccess
+		case ptrToXDPSock:
+			c = convertXDPSockAccess
 		default:
 			continue
 		}
@@ -571,6 +572,29 @@ func convertSkMsgAccess(v *verifier, t int, si insn) ([]insn, int) {
 		return []insn{ldxMem(szW, si.dst, si.src, progtype.SkMsgSgSize)}, 0
 	case off == f("sk"):
 		return []insn{ldxMem(szDW, si.dst, si.src, progtype.SkMsgSk)}, 0
+	}
+	return nil, 0
+}
+
+// convertTCPSockAccess is the bpf_tcp_sock -> tcp_sock rewrite.
+func convertTCPSockAccess(v *verifier, t int, si insn) ([]insn, int) {
+	for _, f := range progtype.BPFTCPSock.Fields {
+		if f.Off != int(si.off) {
+			continue
+		}
+		k, ok := progtype.TCPSockFields[f.Name]
+		if !ok {
+			return nil, 0
+		}
+		return []insn{ldxMem(sizeCode(k[1]), si.dst, si.src, int16(k[0]))}, 0
+	}
+	return nil, 0
+}
+
+// convertXDPSockAccess is the bpf_xdp_sock -> xdp_sock rewrite.
+func convertXDPSockAccess(v *verifier, t int, si insn) ([]insn, int) {
+	if si.off == 0 {
+		return []insn{ldxMem(szH, si.dst, si.src, progtype.XDPSockQueueID)}, 0
 	}
 	return nil, 0
 }

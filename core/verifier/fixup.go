@@ -325,6 +325,11 @@ func (v *verifier) mapGenLookup(m *mapInfo) []insn {
 		return []insn{v.emitCall("__htab_map_lookup_elem"), jmpImm(opJEQ, ret, 0, 4),
 			ldxMem(szB, 1, ret, progtype.HtabElemLRURef), jmpImm(opJNE, 1, 0, 1),
 			stMem(szB, ret, progtype.HtabElemLRURef, 1), aluImm(clsALU64, opADD, ret, keyOff)}
+	case mapXskmap:
+		const xskMapArray = 264 // offsetof(struct xsk_map, xsk_map)
+		return []insn{ldxMem(szW, ret, index, 0), jmp32Imm(opJGE, ret, int32(m.MaxEntries), 5),
+			aluImm(clsALU64, opLSH, ret, 3), aluImm(clsALU64, opADD, mapPtr, xskMapArray),
+			aluReg(clsALU64, opADD, ret, mapPtr), ldxMem(szDW, ret, ret, 0), ja(1), mov64Imm(ret, 0)}
 	case mapHashOfMaps:
 		return []insn{v.emitCall("__htab_map_lookup_elem"), jmpImm(opJEQ, ret, 0, 2),
 			aluImm(clsALU64, opADD, ret, keyOff), ldxMem(szDW, ret, ret, 0)}
