@@ -9,6 +9,7 @@ import (
 
 	"github.com/bpfplay/bpfplay/core/record"
 	"github.com/bpfplay/bpfplay/internal/compare"
+	"github.com/bpfplay/bpfplay/jit/vectors"
 )
 
 // Aspect is one thing compared between bpfplay's answer and the
@@ -25,10 +26,11 @@ const (
 	Xlated    Aspect = "xlated"
 	Run       Aspect = "run"
 	Maps      Aspect = "maps after"
+	JIT       Aspect = "jited"
 )
 
 // Aspects lists every aspect in report order.
-var Aspects = []Aspect{Verdict, Errno, ErrorLine, Insns, Log, Xlated, Run, Maps}
+var Aspects = []Aspect{Verdict, Errno, ErrorLine, Insns, Log, Xlated, JIT, Run, Maps}
 
 // Diff is one disagreement: the aspect and what differs, with the
 // kernel's side and ours.
@@ -68,8 +70,11 @@ func (r *Result) check(a Aspect, ok bool, format string, args ...any) {
 // Compare compares bpfplay's answer to a record (ours: what
 // core/load.Record returned; after: our maps after the test run, nil
 // when there was none) with the kernel's answer in the record.
-// volatile names maps whose values are not compared.
-func Compare(in *record.In, ours *record.Out, after [][]record.Entry, volatile []string) *Result {
+// volatile names maps whose values are not compared. The JIT is judged
+// on the kernel's xlated program (JITVector), so a verifier difference
+// does not count twice.
+func Compare(e *Entry, ours *record.Out, after [][]record.Entry, volatile []string) *Result {
+	in := e.In
 	k := in.Kernel
 	r := &Result{Name: in.Name, Applied: map[Aspect]bool{}}
 	r.check(Verdict, ours.OK == k.OK, "ok=%v (errno %d %s), kernel ok=%v (errno %d)", ours.OK, ours.Errno, ours.Error, k.OK, k.Errno)
@@ -84,6 +89,10 @@ func Compare(in *record.In, ours *record.Out, after [][]record.Entry, volatile [
 		r.check(Insns, ours.InsnsProcessed == k.InsnsProcessed, "insns_processed %d, kernel %d", ours.InsnsProcessed, k.InsnsProcessed)
 		if len(k.Xlated) > 0 {
 			r.check(Xlated, compare.SameXlated(ours.Xlated, k.Xlated), "%s", xlatedDiff(ours.Xlated, k.Xlated))
+		}
+		if v := e.JITVector(); v != nil {
+			res := vectors.Check(v, nil)
+			r.check(JIT, res.OK, "%s", res.Msg)
 		}
 	}
 	if k.Log != "" {

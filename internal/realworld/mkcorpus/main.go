@@ -20,6 +20,7 @@ import (
 
 	"github.com/bpfplay/bpfplay/core/record"
 	"github.com/bpfplay/bpfplay/internal/realworld"
+	"github.com/bpfplay/bpfplay/jit/vectors"
 )
 
 func main() {
@@ -104,25 +105,32 @@ func mergeAnswers(dir, inPath, outPath string) error {
 	enc := record.NewWriter(zw)
 	for i, in := range ins {
 		a := answers[i]
-		if a.Name != in.Name {
-			return fmt.Errorf("answer %d is for %q, record is %q", i, a.Name, in.Name)
+		if a.Out.Name != in.Name {
+			return fmt.Errorf("answer %d is for %q, record is %q", i, a.Out.Name, in.Name)
 		}
-		in.Kernel = trim(a)
-		if err := enc.Write(in); err != nil {
+		in.Kernel = trim(a.Out)
+		if err := enc.Write(&realworld.Entry{In: in, KernelKsyms: a.Ksyms}); err != nil {
 			return err
 		}
 	}
 	return zw.Close()
 }
 
-func readAnswers(path string) ([]*record.Out, error) {
+// answer is one line of the oracle's output: the fields record.Out
+// has, and the JIT's function addresses.
+type answer struct {
+	Out   *record.Out
+	Ksyms []vectors.Addr
+}
+
+func readAnswers(path string) ([]answer, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
 	dec := json.NewDecoder(f)
-	var all []*record.Out
+	var all []answer
 	for dec.More() {
 		var raw map[string]json.RawMessage
 		if err := dec.Decode(&raw); err != nil {
@@ -132,11 +140,22 @@ func readAnswers(path string) ([]*record.Out, error) {
 			return nil, fmt.Errorf("%s: answer %d: %w", path, len(all)+1, err)
 		}
 		b, _ := json.Marshal(raw)
-		var o record.Out
-		if err := json.Unmarshal(b, &o); err != nil {
+		var a struct {
+			record.Out
+			Ksyms []string `json:"jited_ksyms"`
+		}
+		if err := json.Unmarshal(b, &a); err != nil {
 			return nil, fmt.Errorf("%s: answer %d: %w", path, len(all)+1, err)
 		}
-		all = append(all, &o)
+		ans := answer{Out: &a.Out}
+		for _, k := range a.Ksyms {
+			var addr vectors.Addr
+			if err := json.Unmarshal([]byte(`"`+k+`"`), &addr); err != nil {
+				return nil, fmt.Errorf("%s: answer %d: jited_ksyms: %w", path, len(all)+1, err)
+			}
+			ans.Ksyms = append(ans.Ksyms, addr)
+		}
+		all = append(all, ans)
 	}
 	return all, nil
 }
