@@ -229,6 +229,11 @@ func TestCorpus(t *testing.T) { testCorpus(t, corpusPath) }
 // cut to their tail).
 func TestSelftestsExtra(t *testing.T) { testCorpus(t, "testdata/selftests-extra.jsonl.gz") }
 
+// TestRealWorld: programs in the style of real projects, compiled by
+// Debian's clang (testdata/realworld: the C sources, build.py, and the
+// records with Linux 6.1's answers).
+func TestRealWorld(t *testing.T) { testCorpus(t, "testdata/realworld/realworld.jsonl.gz") }
+
 func testCorpus(t *testing.T, path string) {
 	verbose := os.Getenv("BPFPLAY_CORPUS_VERBOSE") != ""
 	f := runCorpus(t, path, verbose)
