@@ -41,6 +41,32 @@ func DisplayMapAddr(i int) uint64 { return displayMapBase + uint64(i)<<16 }
 // DefaultImageAddr and package ksyms) and disassembles it, naming
 // helpers, maps, functions and thunks.
 func CompileForDisplay(p isa.Program, o DisplayOptions) (*Display, error) {
+	img, err := CompileDisplayImage(p, o)
+	if err != nil {
+		return nil, err
+	}
+	names := o.MapNames
+	namer := func(r Reloc) string {
+		switch r.Kind {
+		case RelocHelper, RelocThunk:
+			if n, ok := ksyms.Name(r.Target); ok {
+				return n
+			}
+		case RelocPointer:
+			i := int((r.Target - displayMapBase) >> 16)
+			if r.Target >= displayMapBase && i < len(names) {
+				return "map[" + names[i] + "]"
+			}
+		}
+		return ""
+	}
+	return &Display{Image: img, Listing: img.Listing(o.Syntax, namer)}, nil
+}
+
+// CompileDisplayImage is CompileForDisplay without the listing: the same
+// bytes, for callers that only need the image (batch runs of large
+// programs, where disassembling costs ten times the compile).
+func CompileDisplayImage(p isa.Program, o DisplayOptions) (*Image, error) {
 	opt := Options{
 		StackDepth:     o.StackDepth,
 		DirectTailCall: o.DirectTailCall,
@@ -61,24 +87,5 @@ func CompileForDisplay(p isa.Program, o DisplayOptions) (*Display, error) {
 			return DefaultCallBase + uint64(int64(imm)), nil
 		}
 	}
-	img, err := Compile(p, opt)
-	if err != nil {
-		return nil, err
-	}
-	names := o.MapNames
-	namer := func(r Reloc) string {
-		switch r.Kind {
-		case RelocHelper, RelocThunk:
-			if n, ok := ksyms.Name(r.Target); ok {
-				return n
-			}
-		case RelocPointer:
-			i := int((r.Target - displayMapBase) >> 16)
-			if r.Target >= displayMapBase && i < len(names) {
-				return "map[" + names[i] + "]"
-			}
-		}
-		return ""
-	}
-	return &Display{Image: img, Listing: img.Listing(o.Syntax, namer)}, nil
+	return Compile(p, opt)
 }

@@ -1,9 +1,15 @@
 package load
 
 import (
+	"context"
 	"fmt"
+	"strings"
 
+	"github.com/bpfplay/bpfplay/core/isa"
+	"github.com/bpfplay/bpfplay/core/record"
+	"github.com/bpfplay/bpfplay/core/verifier"
 	"github.com/bpfplay/bpfplay/jit"
+	"github.com/bpfplay/bpfplay/jit/native"
 )
 
 // compileJIT emits the x86-64 code Linux 6.1's JIT would, at the
@@ -24,4 +30,42 @@ func compileJIT(req *Request, p *program, resp *Response) {
 		return
 	}
 	resp.JIT = &JITResult{Code: d.Image.Code, FuncLens: d.Image.FuncLens(), Listing: d.Listing}
+}
+
+// jitRecord fills a record's jited and jited_func_lens, and jit_run when
+// the program can run natively: test_bpf-style records whose r1 is the
+// raw context buffer, without legacy packet loads (they need an skb).
+func jitRecord(ctx context.Context, in *record.In, out *record.Out) {
+	slots, _, err := verifier.FromRecord(in, false)
+	if err != nil {
+		return
+	}
+	prog, err := isa.Pair(slots)
+	if err != nil {
+		return
+	}
+	img, err := jit.CompileDisplayImage(prog, jit.DisplayOptions{})
+	if err != nil {
+		out.Error = strings.TrimSpace(out.Error + " jit: " + err.Error())
+		return
+	}
+	out.Jited, out.JitedFuncLens = img.Code, img.FuncLens()
+	if in.TestRun == nil || in.Source != "test_bpf" || native.Available() != nil || hasLegacyLoads(prog) {
+		return
+	}
+	res, err := native.Run(ctx, &native.Request{Insns: prog.Encode(), Mem: in.TestRun.Ctx, Maps: in.Maps})
+	if err != nil {
+		out.JitRun = &record.Run{OK: false, Errno: errnoEINVAL, Error: err.Error()}
+		return
+	}
+	out.JitRun = &record.Run{OK: true, Retval: uint32(res.R0)}
+}
+
+func hasLegacyLoads(p isa.Program) bool {
+	for _, ins := range p {
+		if ins.OpCode.Class() == isa.LdClass && (ins.OpCode.Mode() == isa.AbsMode || ins.OpCode.Mode() == isa.IndMode) {
+			return true
+		}
+	}
+	return false
 }

@@ -44,6 +44,9 @@ func Record(ctx context.Context, in *record.In, opt RecordOptions) *record.Out {
 	if in.TestRun != nil {
 		out.Run = runRecord(ctx, in, opt)
 	}
+	if opt.JIT {
+		jitRecord(ctx, in, out)
+	}
 	return out
 }
 
