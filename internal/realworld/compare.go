@@ -27,10 +27,17 @@ const (
 	Run       Aspect = "run"
 	Maps      Aspect = "maps after"
 	JIT       Aspect = "jited"
+
+	// The unprivileged load of a record that asks for one.
+	UnprivVerdict   Aspect = "unpriv verdict"
+	UnprivErrorLine Aspect = "unpriv error line"
+	UnprivInsns     Aspect = "unpriv insns"
+	UnprivLog       Aspect = "unpriv log"
 )
 
 // Aspects lists every aspect in report order.
-var Aspects = []Aspect{Verdict, Errno, ErrorLine, Insns, Log, Xlated, JIT, Run, Maps}
+var Aspects = []Aspect{Verdict, Errno, ErrorLine, Insns, Log, Xlated, JIT, Run, Maps,
+	UnprivVerdict, UnprivErrorLine, UnprivInsns, UnprivLog}
 
 // Diff is one disagreement: the aspect and what differs, with the
 // kernel's side and ours.
@@ -99,6 +106,9 @@ func Compare(e *Entry, ours *record.Out, after [][]record.Entry, volatile []stri
 		line, kl, ol := FirstLogDiff(k.Log, ours.Log)
 		r.check(Log, line == 0, "line %d: kernel %q, ours %q", line, kl, ol)
 	}
+	if in.Unpriv && k.Unpriv != nil {
+		r.compareUnpriv(k.Unpriv, ours.Unpriv)
+	}
 	if k.OK && k.Run != nil {
 		o := ours.Run
 		if o == nil {
@@ -120,6 +130,30 @@ func Compare(e *Entry, ours *record.Out, after [][]record.Entry, volatile []stri
 		}
 	}
 	return r
+}
+
+// compareUnpriv compares the unprivileged loads: verdict and errno,
+// the error line of a rejection, insns_processed of an acceptance, and
+// the whole log.
+func (r *Result) compareUnpriv(k, ours *record.Out) {
+	if ours == nil {
+		r.check(UnprivVerdict, false, "no unprivileged load; kernel ok=%v errno %d", k.OK, k.Errno)
+		return
+	}
+	r.check(UnprivVerdict, ours.OK == k.OK && ours.Errno == k.Errno, "ok=%v errno %d, kernel ok=%v errno %d", ours.OK, ours.Errno, k.OK, k.Errno)
+	if ours.OK != k.OK {
+		return
+	}
+	if !k.OK {
+		line := compare.ErrorLine(k.Log)
+		r.check(UnprivErrorLine, line != "" && strings.Contains(ours.Log, line), "kernel's error line %q not in our log (our last line %q)", line, compare.ErrorLine(ours.Log))
+	} else {
+		r.check(UnprivInsns, ours.InsnsProcessed == k.InsnsProcessed, "insns_processed %d, kernel %d", ours.InsnsProcessed, k.InsnsProcessed)
+	}
+	if k.Log != "" {
+		line, kl, ol := FirstLogDiff(k.Log, ours.Log)
+		r.check(UnprivLog, line == 0, "line %d: kernel %q, ours %q", line, kl, ol)
+	}
 }
 
 func contains(list []string, s string) bool {

@@ -34,6 +34,12 @@ type Program struct {
 	// Variant is "log2".
 	Log2    bool
 	Variant string
+	// V3 also puts the program built with -mcpu=v3 (OBJECT.v3.o, see
+	// build.sh) in the corpus, with the same test run.
+	V3 bool
+	// Unpriv also asks for an unprivileged load (socket_filter and
+	// cgroup_skb programs, the types an unprivileged user may load).
+	Unpriv bool
 }
 
 // Name is the record's name: "object.o:function", with "/variant".
@@ -65,6 +71,7 @@ func (p *Program) Record(dir string) (*record.In, error) {
 	}
 	in := obj.Record(prog)
 	in.Name = p.Name()
+	in.Unpriv = p.Unpriv
 	level := 1
 	if p.LogLevel != nil {
 		level = *p.LogLevel
@@ -110,9 +117,21 @@ func be16(v uint16) []byte { return binary.BigEndian.AppendUint16(nil, v) }
 
 func intp(v int) *int { return &v }
 
-// Programs is the corpus, in record order: the programs, then their
-// level-2 variants.
-var Programs = withLog2(programs)
+// Programs is the corpus, in record order: the programs, their -mcpu=v3
+// builds, then the level-2 variants of both.
+var Programs = withLog2(withV3(programs))
+
+func withV3(ps []Program) []Program {
+	out := append([]Program(nil), ps...)
+	for _, p := range ps {
+		if p.V3 {
+			p.Object += ".v3"
+			p.V3 = false
+			out = append(out, p)
+		}
+	}
+	return out
+}
 
 func withLog2(ps []Program) []Program {
 	out := append([]Program(nil), ps...)
@@ -127,7 +146,7 @@ func withLog2(ps []Program) []Program {
 
 var programs = []Program{
 	{
-		Object: "xdp_lb4", Func: "xdp_lb4", Log2: true,
+		Object: "xdp_lb4", Func: "xdp_lb4", Log2: true, V3: true,
 		Note: "L4 load balancer: parsing with bounds checks, service + backend lookups, DNAT with incremental checksums, XDP_TX",
 		Data: tcp4(macRouter, ip4(10, 1, 2, 3), ip4(10, 0, 0, 100), 40000, 80, tcpSYN, 0, nil),
 		Init: map[string][]record.Entry{
@@ -146,7 +165,7 @@ var programs = []Program{
 		Data: tcp4(macRouter, ip4(10, 1, 2, 3), ip4(93, 184, 216, 34), 40000, 443, tcpSYN, 0, nil),
 	},
 	{
-		Object: "tc_policy6", Func: "tc_policy6", Log2: true,
+		Object: "tc_policy6", Func: "tc_policy6", Log2: true, V3: true,
 		Note: "IPv6 policy: unrolled extension-header walk, LPM trie lookup, port bitmap, skb->mark",
 		Data: cat(ether(macHost, macClient, ethIPv6), ipv6(addr6(1, 0x10), addr6(2, 1), protoHopOpts,
 			cat(hopByHop(protoTCP), tcp(50000, 22, tcpSYN, nil, func(n int) uint32 {
@@ -174,7 +193,7 @@ var programs = []Program{
 			udp(546, 547, []byte("dhcp6"), func(n int) uint32 { return pseudo6(addr6(1, 1), addr6(2, 2), protoUDP, n) }))),
 	},
 	{
-		Object: "xdp_conntrack", Func: "xdp_conntrack", Log2: true,
+		Object: "xdp_conntrack", Func: "xdp_conntrack", Log2: true, V3: true,
 		Note: "bpf-to-bpf calls with pointers into the caller's stack, packet access in a subprogram, LRU hash state machine",
 		Data: tcp4(macRouter, ip4(172, 16, 0, 5), ip4(172, 16, 9, 9), 33000, 8443, tcpSYN, 0, nil),
 	},
@@ -190,7 +209,7 @@ var programs = []Program{
 		Volatile: []string{"flow_table_v4"},
 	},
 	{
-		Object: "xdp_proto_count", Func: "xdp_count_drop", Log2: true,
+		Object: "xdp_proto_count", Func: "xdp_count_drop", Log2: true, V3: true,
 		Note: "samples-style per-protocol counter behind two VLAN tags (unrolled loop)",
 		Data: cat(ether(macRouter, macClient, eth8021Q), vlan(100, eth8021Q), vlan(200, ethIPv4),
 			ipv4(ip4(10, 0, 0, 1), ip4(10, 0, 0, 2), protoUDP, 0, udp(1234, 5678, []byte("hi"), func(n int) uint32 {
@@ -198,7 +217,7 @@ var programs = []Program{
 			}))),
 	},
 	{
-		Object: "xdp_proto_count", Func: "xdp_count_tx", Log2: true,
+		Object: "xdp_proto_count", Func: "xdp_count_tx", Log2: true, V3: true,
 		Note: "samples-style MAC swap and XDP_TX",
 		Data: udp4(macRouter, ip4(10, 0, 0, 1), ip4(10, 0, 0, 2), 1234, 5678, []byte("echo")),
 	},
@@ -211,22 +230,22 @@ var programs = []Program{
 			}))),
 	},
 	{
-		Object: "sock_proto_stats", Func: "sock_count_bytes", Log2: true,
+		Object: "sock_proto_stats", Func: "sock_count_bytes", Log2: true, V3: true, Unpriv: true,
 		Note: "socket filter with LD_ABS loads, skb->pkt_type, atomic add",
 		Data: tcp4(macHost, ip4(10, 0, 0, 1), ip4(10, 0, 0, 2), 40000, 80, tcpSYN|tcpACK, 0, nil),
 	},
 	{
-		Object: "sock_proto_stats", Func: "sock_flow_stats", Log2: true,
+		Object: "sock_proto_stats", Func: "sock_flow_stats", Log2: true, V3: true, Unpriv: true,
 		Note: "socket filter dissecting with bpf_skb_load_bytes, hash map insert-then-lookup",
 		Data: udp4(macHost, ip4(10, 0, 0, 1), ip4(10, 0, 0, 53), 40000, 53, []byte("dns?")),
 	},
 	{
-		Object: "sock_flow_sample", Func: "sock_flow_sample", Log2: true,
+		Object: "sock_flow_sample", Func: "sock_flow_sample", Log2: true, V3: true, Unpriv: true,
 		Note: "Jenkins-style hash in a real bounded loop, .rodata knobs, sampling by return length",
 		Data: tcp4(macHost, ip4(192, 0, 2, 1), ip4(198, 51, 100, 7), 51515, 443, tcpACK|tcpPSH, 0, []byte("payload")),
 	},
 	{
-		Object: "trace_execve", Func: "trace_execve", Log2: true,
+		Object: "trace_execve", Func: "trace_execve", Log2: true, V3: true,
 		Note: "tracepoint: per-CPU scratch event, probe_read_user_str, unrolled argv loop, masked perf_event_output size",
 	},
 	{
@@ -244,11 +263,11 @@ var programs = []Program{
 		// data_out buffer (EINVAL), and the oracle always passes both.
 	},
 	{
-		Object: "kprobe_latency", Func: "read_enter", Log2: true,
+		Object: "kprobe_latency", Func: "read_enter", Log2: true, V3: true,
 		Note: "kprobe: ktime into a hash map",
 	},
 	{
-		Object: "kprobe_latency", Func: "read_exit", Log2: true,
+		Object: "kprobe_latency", Func: "read_exit", Log2: true, V3: true,
 		Note: "kretprobe: bounded loop in a bpf-to-bpf log2, atomic histogram",
 	},
 	{
@@ -261,12 +280,12 @@ var programs = []Program{
 		},
 	},
 	{
-		Object: "tc_qos_globals", Func: "tc_qos", Log2: true,
+		Object: "tc_qos_globals", Func: "tc_qos", Log2: true, V3: true,
 		Note: ".rodata table, .data defaults, .bss counters; DSCP rewrite with l3_csum_replace + store_bytes",
 		Data: tcp4(macHost, ip4(10, 0, 0, 1), ip4(10, 0, 0, 2), 5004, 5004, tcpACK, 46<<2, []byte("voice")),
 	},
 	{
-		Object: "xdp_fwd", Func: "xdp_fwd", Log2: true,
+		Object: "xdp_fwd", Func: "xdp_fwd", Log2: true, V3: true,
 		Note: "bpf_fib_lookup forwarding, TTL decrement with checksum fix-up, devmap lookup + bpf_redirect_map",
 		Data: tcp4(macRouter, ip4(10, 1, 2, 3), ip4(192, 0, 2, 1), 40000, 443, tcpSYN, 0, nil),
 	},
@@ -293,12 +312,12 @@ var programs = []Program{
 		Note: "perf_event: bpf_get_stackid (kernel and user stacks), sample_period from the context",
 	},
 	{
-		Object: "tc_sk_assign", Func: "tc_tproxy", Log2: true,
+		Object: "tc_sk_assign", Func: "tc_tproxy", Log2: true, V3: true,
 		Note: "socket lookups with reference tracking, sk->state, bpf_sk_assign, release on every path",
 		Data: tcp4(macHost, ip4(10, 1, 2, 3), ip4(10, 0, 0, 1), 40000, 80, tcpSYN, 0, nil),
 	},
 	{
-		Object: "cgroup_skb_fw", Func: "cgroup_egress", Log2: true,
+		Object: "cgroup_skb_fw", Func: "cgroup_egress", Log2: true, Unpriv: true,
 		Note: "cgroup_skb: packet starts at the IP header, skb->sk + bpf_sk_fullsock, bpf_get_socket_uid",
 		Data: tcp4(macHost, ip4(10, 0, 0, 1), ip4(10, 0, 0, 2), 40000, 443, tcpACK, 0, []byte("hello")),
 		Init: map[string][]record.Entry{
@@ -306,7 +325,7 @@ var programs = []Program{
 		},
 	},
 	{
-		Object: "xdp_icmp_toobig", Func: "xdp_icmp_toobig", Log2: true,
+		Object: "xdp_icmp_toobig", Func: "xdp_icmp_toobig", Log2: true, V3: true,
 		Note: "adjust_head (grow) + adjust_tail (cut), ICMP frag-needed reply with unrolled checksums",
 		Data: udp4(macRouter, ip4(10, 1, 2, 3), ip4(10, 0, 0, 1), 4000, 4789, make([]byte, 200)),
 	},
@@ -368,7 +387,7 @@ var programs = []Program{
 		Note: "rejected: ringbuf record not released on one path",
 	},
 	{
-		Object: "bad_sock_direct_access", Func: "sock_udp_only",
+		Object: "bad_sock_direct_access", Func: "sock_udp_only", Unpriv: true,
 		Note: "rejected: direct packet access in a socket filter",
 	},
 	{

@@ -16,11 +16,17 @@ inc=/usr/include/$(uname -m)-linux-gnu
 n=0
 for c in *.c; do
   o=${c%.c}.o
-  # shellcheck disable=SC2046 # the extra flags are words
-  clang -O2 -g -target bpf -D__TARGET_ARCH_x86 -I"$inc" -fdebug-prefix-map="$PWD"=. \
-    $(sed -n 's|^// build: ||p' "$c") -c "$c" -o "$o"
+  flags=$(sed -n 's|^// build: ||p' "$c")
+  # shellcheck disable=SC2086 # the extra flags are words
+  clang -O2 -g -target bpf -D__TARGET_ARCH_x86 -I"$inc" -fdebug-prefix-map="$PWD"=. $flags -c "$c" -o "$o"
   llvm-strip -g "$o"
   n=$((n + 1))
+  if grep -q '^// variants: .*v3' "$c"; then
+    # shellcheck disable=SC2086
+    clang -O2 -g -target bpf -D__TARGET_ARCH_x86 -I"$inc" -fdebug-prefix-map="$PWD"=. $flags -mcpu=v3 -c "$c" -o "${c%.c}.v3.o"
+    llvm-strip -g "${c%.c}.v3.o"
+    n=$((n + 1))
+  fi
 done
 clang --version | head -1 > clang-version.txt
 echo "build.sh: built $n objects with $(cat clang-version.txt)"

@@ -3,6 +3,7 @@
 // computes the delta, takes its log2 in a bounded loop and bumps a
 // histogram slot with an atomic add. A bpf-to-bpf function does the
 // log2, so both the loop and the call are verified.
+// variants: v3
 // Written for bpfplay's real-world corpus (testdata/realworld).
 #include <linux/bpf.h>
 #include <asm/ptrace.h>

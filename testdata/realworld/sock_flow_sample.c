@@ -3,6 +3,7 @@
 // real (not unrolled) bounded loop, keep 1 flow in `sample_rate`
 // (.rodata knob), and pass whole packets of sampled flows to the socket
 // (return skb->len) while recording the hash in a hash map.
+// variants: v3
 // Written for bpfplay's real-world corpus (testdata/realworld).
 #include <linux/bpf.h>
 #include <linux/if_ether.h>

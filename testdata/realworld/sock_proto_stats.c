@@ -4,6 +4,7 @@
 // dissects the flow (IPv4 with options, TCP/UDP ports) with
 // bpf_skb_load_bytes and keeps packet and byte counts per destination
 // address in a hash map. Both return 0: the socket only counts.
+// variants: v3
 // Written for bpfplay's real-world corpus (testdata/realworld).
 #include <stddef.h>
 #include <linux/bpf.h>

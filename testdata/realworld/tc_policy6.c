@@ -3,6 +3,7 @@
 // checks at each step), then match the source address against CIDR
 // rules in an LPM trie and the destination port against a per-rule
 // port bitmap; tag accepted packets with skb->mark and count verdicts.
+// variants: v3
 // Written for bpfplay's real-world corpus (testdata/realworld).
 #include <linux/bpf.h>
 #include <linux/if_ether.h>

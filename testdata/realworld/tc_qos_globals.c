@@ -4,6 +4,7 @@
 // counters shared with user space. It sets skb->priority and
 // skb->tc_classid, and rewrites the DSCP field of IPv4 packets of
 // demoted classes with bpf_skb_store_bytes + bpf_l3_csum_replace.
+// variants: v3
 // Written for bpfplay's real-world corpus (testdata/realworld).
 #include <stddef.h>
 #include <linux/bpf.h>

@@ -3,6 +3,7 @@
 // else the proxy's listener, and assign the packet to it with
 // bpf_sk_assign. Every socket reference is released on every path (the
 // verifier tracks them).
+// variants: v3
 // Written for bpfplay's real-world corpus (testdata/realworld).
 #include <linux/bpf.h>
 #include <linux/if_ether.h>

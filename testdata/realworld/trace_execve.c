@@ -5,6 +5,7 @@
 // pid, uid and comm, and send exactly the filled part of the event to
 // user space with bpf_perf_event_output (the length is masked so the
 // verifier can bound it).
+// variants: v3
 // Written for bpfplay's real-world corpus (testdata/realworld).
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>

@@ -3,6 +3,7 @@
 // (static __noinline) that take pointers into the caller's stack; flows
 // live in an LRU hash keyed by the 5-tuple, and new flows start only on
 // a TCP SYN (or any UDP packet).
+// variants: v3
 // Written for bpfplay's real-world corpus (testdata/realworld).
 #include <linux/bpf.h>
 #include <linux/if_ether.h>

@@ -3,6 +3,7 @@
 // bpf_fib_lookup, and on success decrement the TTL / hop limit (with
 // the IPv4 checksum fixed up), rewrite the MAC addresses and redirect
 // through a devmap; anything the FIB cannot forward goes to the stack.
+// variants: v3
 // Written for bpfplay's real-world corpus (testdata/realworld).
 #include <stddef.h>
 #include <linux/bpf.h>

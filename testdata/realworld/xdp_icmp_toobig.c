@@ -4,6 +4,7 @@
 // (bpf_xdp_adjust_head) for the new IP + ICMP headers and cut at the
 // tail (bpf_xdp_adjust_tail) after the quoted 28 bytes; the checksums
 // are computed with unrolled loops.
+// variants: v3
 // Written for bpfplay's real-world corpus (testdata/realworld).
 #include <linux/bpf.h>
 #include <linux/if_ether.h>

@@ -3,6 +3,7 @@
 // the (VIP, port, protocol) up in a service map, pick a backend slot by
 // flow hash, rewrite the destination (DNAT) with incremental checksum
 // updates, swap the MAC addresses and bounce the frame (XDP_TX).
+// variants: v3
 // Written for bpfplay's real-world corpus (testdata/realworld).
 #include <linux/bpf.h>
 #include <linux/if_ether.h>

@@ -3,6 +3,7 @@
 // the IPv6 next header and counts packets per protocol in a per-CPU
 // array before dropping; the second also swaps the MAC addresses and
 // sends the frame back out (XDP_TX).
+// variants: v3
 // Written for bpfplay's real-world corpus (testdata/realworld).
 #include <linux/bpf.h>
 #include <linux/if_ether.h>

@@ -190,7 +190,8 @@ func dropUnreadable(raw map[string]json.RawMessage) error {
 
 // trim keeps what the comparison reads: the verdict, the errno, the
 // log, insns_processed, the xlated and jited programs, the test run and
-// the maps after it.
+// the maps after it; of an unprivileged load, the same but the machine
+// code and the maps.
 func trim(a *record.Out) *record.Out {
 	t := &record.Out{
 		Name: a.Name, OK: a.OK, Errno: a.Errno, Error: a.Error, Log: a.Log,
@@ -202,6 +203,11 @@ func trim(a *record.Out) *record.Out {
 	}
 	if a.Run != nil {
 		t.Run = &record.Run{OK: a.Run.OK, Errno: a.Run.Errno, Error: a.Run.Error, Retval: a.Run.Retval, DataOut: a.Run.DataOut}
+	}
+	if a.Unpriv != nil {
+		u := trim(a.Unpriv)
+		u.Jited, u.JitedFuncLens, u.MapsAfter = nil, nil, nil
+		t.Unpriv = u
 	}
 	return t
 }
