@@ -47,25 +47,10 @@ npx wrangler dev --local --ip 127.0.0.1 --port "$port" --assets "$tmp/assets" \
 pid=$!
 set +m
 
-for _ in $(seq 1 240); do
-	if curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then
-		break
-	fi
-	if ! kill -0 "$pid" 2>/dev/null; then
-		echo "worker/test.sh: wrangler dev exited:" >&2
-		cat "$tmp/wrangler.log" >&2
-		exit 1
-	fi
-	sleep 0.5
-done
-if ! curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then
-	echo "worker/test.sh: the worker did not answer on 127.0.0.1:$port within 120 s:" >&2
-	cat "$tmp/wrangler.log" >&2
-	exit 1
-fi
-
 cd ..
-if ! go run ./worker/check -url "http://127.0.0.1:$port"; then
+# worker/check waits (up to 120 s: the first start compiles the worker)
+# for /healthz, then runs its checks.
+if ! go run ./worker/check -wait 120s -url "http://127.0.0.1:$port"; then
 	echo "--- wrangler log:" >&2
 	cat "$tmp/wrangler.log" >&2
 	exit 1

@@ -23,8 +23,13 @@ import (
 func main() {
 	base := flag.String("url", "http://127.0.0.1:8787", "base URL of the share service")
 	page := flag.Bool("page", true, "also check that /s/{id} serves the playground page")
+	wait := flag.Duration("wait", 0, "first wait up to this long for GET /healthz to answer 200")
 	flag.Parse()
 	c := &checker{base: strings.TrimSuffix(*base, "/"), client: &http.Client{Timeout: 20 * time.Second}}
+	if *wait > 0 && !c.waitHealthy(*wait) {
+		fmt.Printf("FAIL the service at %s did not answer /healthz within %v\n0 passed, 1 failed\n", c.base, *wait)
+		os.Exit(1)
+	}
 
 	state := fmt.Sprintf(`{"v":1,"source":"r0 = 2\nexit ; %d","dialect":"kernel","prog_type":"xdp","maps":[]}`, time.Now().UnixNano())
 	canon, err := share.Canonical([]byte(state))
@@ -125,6 +130,16 @@ type checker struct {
 	base           string
 	client         *http.Client
 	passed, failed int
+}
+
+// waitHealthy polls /healthz until it answers 200 or d passes.
+func (c *checker) waitHealthy(d time.Duration) bool {
+	for deadline := time.Now().Add(d); time.Now().Before(deadline); time.Sleep(500 * time.Millisecond) {
+		if code, _, _, err := c.do("GET", "/healthz", ""); err == nil && code == 200 {
+			return true
+		}
+	}
+	return false
 }
 
 func (c *checker) check(name string, f func() error) {
