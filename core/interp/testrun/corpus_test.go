@@ -38,7 +38,7 @@ func TestTestBPFCorpus(t *testing.T) {
 			t.Errorf("%s: no expected retval in the record", in.Name)
 			continue
 		}
-		res, err := Run(in, &Options{Budget: 200_000_000, RawCtx: in.Source == "test_bpf"})
+		res, err := Run(in, &Options{Budget: 200_000_000, RawCtx: in.Source == "test_bpf", MaxRepeat: 1000})
 		if err != nil {
 			t.Errorf("%s: %v", in.Name, err)
 			continue

@@ -33,8 +33,10 @@ type Options struct {
 	// Programs resolve prog_array values (userspace writes program
 	// ids); nil leaves prog_array slots empty, as the corpus was run.
 	Programs map[uint32]*interp.Program
-	// MaxRepeat caps test_run.repeat (0: 1, since repetitions only
-	// matter through maps and time).
+	// MaxRepeat caps test_run.repeat (0: 1000). The kernel runs the
+	// program repeat times on the same context, so maps, the packet and
+	// the clock carry over from one run to the next; the answer is the
+	// last run's.
 	MaxRepeat int
 	// RawCtx makes r1 point to a plain copy of test_run.ctx instead of
 	// the program type's context, as Linux's test_bpf module does for
@@ -172,7 +174,7 @@ func Run(in *record.In, opt *Options) (*Result, error) {
 	if opt.MaxRepeat > 0 {
 		repeat = min(repeat, opt.MaxRepeat)
 	} else {
-		repeat = 1
+		repeat = min(repeat, 1000)
 	}
 	for i := 0; i < repeat; i++ {
 		env := &interp.Env{Ctx: ctx, Budget: opt.Budget, State: res.State, Cancel: opt.Cancel}
