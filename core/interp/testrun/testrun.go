@@ -176,16 +176,23 @@ func Run(in *record.In, opt *Options) (*Result, error) {
 	} else {
 		repeat = min(repeat, 1000)
 	}
+	var trace []interp.Step
+	var trunc bool
 	for i := 0; i < repeat; i++ {
 		env := &interp.Env{Ctx: ctx, Budget: opt.Budget, State: res.State, Cancel: opt.Cancel}
 		if i == 0 {
 			env.Trace = opt.Trace
 		}
 		res.Interp = p.Run(env)
+		if i == 0 {
+			trace, trunc = res.Interp.Trace, res.Interp.TraceTruncated
+		}
 		if res.Interp.Fault != nil {
 			break
 		}
 	}
+	// The trace is the first repetition's (the one traced).
+	res.Interp.Trace, res.Interp.TraceTruncated = trace, trunc
 	res.Ctx = ctx
 	r := &res.Run
 	if f := res.Interp.Fault; f != nil {
