@@ -87,6 +87,14 @@ fi
 step "worker/test.sh (the share worker under workerd)"
 ./worker/test.sh || fail "worker/test.sh"
 
+# web: Chromium for the browser tests in e2e/ (Debian's package; the
+# script says how to get one when it cannot install it), and the site they
+# load: scripts/build.sh --web runs npm ci for the pinned CodeMirror
+# packages, builds the wasm core and bundles web/dist.
+step "web: Chromium and the site for the browser tests"
+scripts/install-chromium.sh >/dev/null || fail "scripts/install-chromium.sh (e2e needs Chromium)"
+scripts/build.sh --web || fail "scripts/build.sh --web"
+
 # --- end of pre-test hook ----------------------------------------------
 
 step "go test ./..."
