@@ -105,7 +105,7 @@ func moreMapCases() []testrun.Case {
 				for i := 0; i < int(max)+1; i++ {
 					ops = append(ops, fmt.Sprintf("*(u64 *)(r10 -16) = %d\n*(u64 *)(r10 -8) = %d\nr1 = map[q] ll\nr2 = r10\nr2 += -16\nr3 = 0\ncall bpf_map_push_elem\n", i+1, -(i+1)))
 				}
-				ops = append(ops, fmt.Sprintf("*(u64 *)(r10 -16) = 99\nr1 = map[q] ll\nr2 = r10\nr2 += -16\nr3 = 2\ncall bpf_map_push_elem\n"))
+				ops = append(ops, "*(u64 *)(r10 -16) = 99\nr1 = map[q] ll\nr2 = r10\nr2 += -16\nr3 = 2\ncall bpf_map_push_elem\n")
 				for i := 0; i < int(max)+1; i++ {
 					ops = append(ops, "*(u64 *)(r10 -16) = 0\n*(u64 *)(r10 -8) = 0\nr1 = map[q] ll\nr2 = r10\nr2 += -16\ncall bpf_map_pop_elem\nif r0 != 0 goto pc+3\nr0 = *(u64 *)(r10 -16)\nr1 = *(u64 *)(r10 -8)\nr0 ^= r1\n")
 				}
