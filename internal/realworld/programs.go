@@ -359,6 +359,50 @@ var programs = []Program{
 		},
 	},
 	{
+		Object: "tc_datapath", Func: "tc_from_container", Log2: true, V3: true,
+		Note: "CNI-style datapath: 7 bpf-to-bpf stages on a shared stack state, IPv6 extension headers in a real loop, LPM identity, policy with wildcard fallback, conntrack, service DNAT with csum helpers, tail call",
+		Data: tcp4(macRouter, ip4(10, 0, 5, 5), ip4(10, 0, 0, 2), 41000, 80, tcpSYN, 0, nil),
+		Init: map[string][]record.Entry{
+			// {prefixlen 32, addr} -> identity 1234
+			"ipcache4": {entry(cat(le32(32), ip4(10, 0, 0, 2)), le32(1234))},
+			// {identity, dport (host order), proto, egress} -> {deny 0, audit 0, proxy_port 0, packets 0}
+			"policy": {entry(cat(le32(1234), le16(80), []byte{protoTCP, 1}), cat([]byte{0, 0}, le16(0), le32(0), le64(0)))},
+			// {addr, port (network order), pad} -> {backend, backend port, rev_nat 7}
+			"services": {entry(cat(ip4(10, 0, 0, 2), be16(80), le16(0)), cat(ip4(10, 0, 1, 9), be16(80), le16(7)))},
+		},
+	},
+	{
+		Object: "tc_datapath", Func: "tc_from_container", Variant: "ipv6",
+		Note: "the same datapath on an IPv6 packet with a hop-by-hop header (world identity, no policy: dropped)",
+		Data: cat(ether(macRouter, macClient, ethIPv6), ipv6(addr6(1, 0x10), addr6(2, 1), protoHopOpts,
+			cat(hopByHop(protoUDP), udp(5353, 53, []byte("query"), func(n int) uint32 {
+				return pseudo6(addr6(1, 0x10), addr6(2, 1), protoUDP, n)
+			})))),
+	},
+	{
+		Object: "kprobe_file_path", Func: "trace_vfs_open", Log2: true, V3: true,
+		Note: "dentry walk: CO-RE reads in a 16-step loop, masked offsets into a per-CPU buffer, probe_read_kernel_str, ringbuf",
+	},
+	{
+		Object: "kprobe_dynptr_log", Func: "log_unlink", Log2: true,
+		Note: "ring-buffer dynptr: reserve_dynptr, dynptr_write, submit/discard_dynptr",
+	},
+	{
+		Object: "tc_tokens_cmpxchg", Func: "tc_police", Log2: true,
+		Note: "atomic xchg / fetch-add / cmpxchg (-mcpu=v3) in a bounded retry loop",
+		Data: udp4(macHost, ip4(10, 0, 0, 1), ip4(10, 0, 0, 2), 1000, 2000, []byte("pkt")),
+		Init: map[string][]record.Entry{
+			// class 0: 1000 tokens, last refill far in the future (no refill), rate 1, burst 2000
+			"buckets": {entry(le32(0), cat(le64(1000), le64(1<<62), le64(1), le64(2000)))},
+		},
+		Volatile: []string{"buckets"},
+	},
+	{
+		Object: "sock_key_padding", Func: "sock_port_counter", Log2: true, Unpriv: true,
+		Note: "map key with uninitialised padding: root may, an unprivileged user may not",
+		Data: udp4(macHost, ip4(10, 0, 0, 1), ip4(10, 0, 0, 53), 40000, 53, []byte("dns?")),
+	},
+	{
 		Object: "tc_rate_spinlock", Func: "tc_rate_limit",
 		Note: "rejected: bpf_spin_lock in a map created without BTF",
 	},
