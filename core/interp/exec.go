@@ -641,6 +641,15 @@ func (v *vm) loop(pc int, base int) uint64 {
 			if x != in.imm {
 				pc = int(in.off)
 			}
+		case opAddIJa:
+			regs[in.dst&15] += in.imm
+			pc = int(in.off)
+		case opRshIJa:
+			regs[in.dst&15] >>= in.imm & 63
+			pc = int(in.off)
+		case opAddRJa:
+			regs[in.dst&15] += regs[in.src&15]
+			pc = int(in.off)
 		case opAddJltR:
 			x := regs[in.dst&15] + in.imm
 			regs[in.dst&15] = x

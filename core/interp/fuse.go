@@ -31,6 +31,20 @@ func fuse(plain []inst, slots int) []inst {
 			code[pc] = inst{op: f, dst: a.dst, src: a.src, n: 2, imm: b.imm}
 			continue
 		}
+		if b.op == opJa {
+			// An operation that ends a loop body and jumps back.
+			switch a.op {
+			case opAdd64I:
+				code[pc] = inst{op: opAddIJa, dst: a.dst, n: 2, off: b.off, imm: a.imm}
+				continue
+			case opRsh64I:
+				code[pc] = inst{op: opRshIJa, dst: a.dst, n: 2, off: b.off, imm: a.imm}
+				continue
+			case opAdd64R:
+				code[pc] = inst{op: opAddRJa, dst: a.dst, src: a.src, n: 2, off: b.off}
+				continue
+			}
+		}
 		if a.op == opAdd64I && b.dst == a.dst {
 			if f, ok := jmpI[b.op]; ok && int64(a.imm) == int64(int8(a.imm)) {
 				code[pc] = inst{op: f, dst: a.dst, src: uint8(int8(a.imm)), n: 2, off: b.off, imm: b.imm}

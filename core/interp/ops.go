@@ -173,4 +173,7 @@ const (
 	opAddJltR     // add dst, imm; if dst < src goto off
 	opAddJleR     // add dst, imm; if dst <= src goto off
 	opAddJneR     // add dst, imm; if dst != src goto off
+	opAddIJa      // add dst, imm; goto off
+	opRshIJa      // rsh dst, imm; goto off
+	opAddRJa      // add dst, src; goto off
 )
