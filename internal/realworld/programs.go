@@ -271,7 +271,7 @@ var programs = []Program{
 		Note: "kretprobe: bounded loop in a bpf-to-bpf log2, atomic histogram",
 	},
 	{
-		Object: "xdp_http_scan", Func: "xdp_http_scan",
+		Object: "xdp_http_scan", Func: "xdp_http_scan", Log2: true,
 		Note: "bpf_loop callback over a per-CPU scratch buffer filled by bpf_xdp_load_bytes",
 		Data: tcp4(macRouter, ip4(203, 0, 113, 5), ip4(10, 0, 0, 80), 41000, 80, tcpACK|tcpPSH, 0,
 			[]byte("GET /index.html HTTP/1.1\r\nHost: example\r\n\r\n")),
@@ -403,19 +403,19 @@ var programs = []Program{
 		Data: udp4(macHost, ip4(10, 0, 0, 1), ip4(10, 0, 0, 53), 40000, 53, []byte("dns?")),
 	},
 	{
-		Object: "tc_rate_spinlock", Func: "tc_rate_limit",
+		Object: "tc_rate_spinlock", Func: "tc_rate_limit", Log2: true,
 		Note: "rejected: bpf_spin_lock in a map created without BTF",
 	},
 	{
-		Object: "bad_xdp_tcp_bounds", Func: "xdp_port_filter",
+		Object: "bad_xdp_tcp_bounds", Func: "xdp_port_filter", Log2: true,
 		Note: "rejected: TCP header read without a data_end check",
 	},
 	{
-		Object: "bad_tc_ct_nullcheck", Func: "tc_ct_mark",
+		Object: "bad_tc_ct_nullcheck", Func: "tc_ct_mark", Log2: true,
 		Note: "rejected: map lookup result used without a NULL check",
 	},
 	{
-		Object: "bad_xdp_spin_wait", Func: "xdp_wait_ready",
+		Object: "bad_xdp_spin_wait", Func: "xdp_wait_ready", Log2: true,
 		Note: "rejected: spin-wait on a map flag (infinite loop)",
 	},
 	{
@@ -423,20 +423,36 @@ var programs = []Program{
 		Note: "rejected: loop bounded only by data_end", LogLevel: intp(0),
 	},
 	{
-		Object: "bad_tc_stack", Func: "tc_rewrite_headers",
+		Object: "bad_tc_stack", Func: "tc_rewrite_headers", Log2: true,
 		Note: "rejected: combined stack of a call chain above 512 bytes",
 	},
 	{
-		Object: "bad_kprobe_ringbuf_leak", Func: "trace_signal",
+		Object: "bad_kprobe_ringbuf_leak", Func: "trace_signal", Log2: true,
 		Note: "rejected: ringbuf record not released on one path",
 	},
 	{
-		Object: "bad_sock_direct_access", Func: "sock_udp_only", Unpriv: true,
+		Object: "bad_sock_direct_access", Func: "sock_udp_only", Unpriv: true, Log2: true,
 		Note: "rejected: direct packet access in a socket filter",
 	},
 	{
-		Object: "bad_kprobe_deref", Func: "write_flags",
+		Object: "bad_kprobe_deref", Func: "write_flags", Log2: true,
 		Note: "rejected: kernel pointer dereferenced without probe_read",
+	},
+	{
+		Object: "bad_kprobe_negative_len", Func: "open_path", Log2: true,
+		Note: "rejected: an unchecked (possibly negative) length passed as a helper's size",
+	},
+	{
+		Object: "bad_xdp_map_off_by_one", Func: "xdp_dscp_action", Log2: true,
+		Note: "rejected: an index checked with > 64 into a 64-byte map value",
+	},
+	{
+		Object: "bad_sock_helper", Func: "sock_bytes_by_pid", Log2: true, Unpriv: true,
+		Note: "rejected: a task helper called from a socket filter",
+	},
+	{
+		Object: "bad_tc_unbounded_offset", Func: "tc_skip_options", Log2: true,
+		Note: "rejected: an unbounded length from the packet added to a packet pointer",
 	},
 }
 
