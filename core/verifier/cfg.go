@@ -248,14 +248,14 @@ func (v *verifier) resolveLdimm64(i int) error {
 	aux.mapValueRef = in.src == pseudoMapValue || in.src == pseudoMapIdxValue
 	for j, um := range v.maps {
 		if um == m {
-			aux.mapIndex = j
+			aux.mapIndex = int32(j)
 			return nil
 		}
 	}
 	if len(v.maps) >= 64 {
 		return errE2BIG
 	}
-	aux.mapIndex = len(v.maps)
+	aux.mapIndex = int32(len(v.maps))
 	m.index = len(v.maps)
 	v.maps = append(v.maps, m)
 	if m.typ == mapCgroupStorage || m.typ == mapPercpuCgroupStorage {

@@ -39,6 +39,7 @@ func (v *verifier) convertCtxAccesses() error {
 	}
 	conv := v.ctxConverter()
 	n := len(v.insns) - delta
+	v.beginBatch()
 	for i0 := 0; i0 < n; i0++ {
 		i := i0 + delta
 		in := v.insns[i]
@@ -58,7 +59,6 @@ func (v *verifier) convertCtxAccesses() error {
 			if err := v.patch(i, []insn{in, stNospec}); err != nil {
 				return err
 			}
-			delta++
 			continue
 		}
 		if !ctxAccess {
@@ -80,7 +80,7 @@ func (v *verifier) convertCtxAccesses() error {
 		if c == nil {
 			continue
 		}
-		fieldSize := v.aux[i].ctxFieldSize
+		fieldSize := int(v.aux[i].ctxFieldSize)
 		size := sizeBytes(in.size())
 		narrow := size < fieldSize
 		sizeDefault := fieldSize
@@ -119,9 +119,8 @@ func (v *verifier) convertCtxAccesses() error {
 		if err := v.patch(i, p); err != nil {
 			return err
 		}
-		delta += len(p) - 1
 	}
-	return nil
+	return v.endBatch()
 }
 
 // genPrologue: tc and sk_skb programs that write packet data first make

@@ -452,7 +452,7 @@ func (v *verifier) doCheck() error {
 
 func (v *verifier) sanitizeMarkInsnSeen() {
 	if !v.curState.speculative {
-		v.aux[v.insnIdx].seen = v.passCnt
+		v.aux[v.insnIdx].seen = int32(v.passCnt)
 	}
 }
 

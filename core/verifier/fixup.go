@@ -55,10 +55,10 @@ func (v *verifier) emitCall(fn string) insn {
 // arithmetic masking for unprivileged programs, tail calls, inlined map
 // lookups and helper call immediates.
 func (v *verifier) doMiscFixups() error {
+	v.beginBatch()
 	n := len(v.insns)
-	delta := 0
 	for i0 := 0; i0 < n; i0++ {
-		i := i0 + delta
+		i := i0
 		in := v.insns[i]
 		switch in.code {
 		case clsALU64 | opMOD | srcX, clsALU64 | opDIV | srcX, clsALU | opMOD | srcX, clsALU | opDIV | srcX:
@@ -88,7 +88,6 @@ func (v *verifier) doMiscFixups() error {
 			if err := v.patch(i, p); err != nil {
 				return err
 			}
-			delta += len(p) - 1
 			continue
 		}
 		if in.class() == clsLD && (in.mode() == mdABS || in.mode() == mdIND) {
@@ -96,7 +95,6 @@ func (v *verifier) doMiscFixups() error {
 			if err := v.patch(i, p); err != nil {
 				return err
 			}
-			delta += len(p) - 1
 			continue
 		}
 		if in.code == clsALU64|opADD|srcX || in.code == clsALU64|opSUB|srcX {
@@ -108,7 +106,6 @@ func (v *verifier) doMiscFixups() error {
 			if err := v.patch(i, p); err != nil {
 				return err
 			}
-			delta += len(p) - 1
 			continue
 		}
 		if in.code != clsJMP|opCALL || in.src == pseudoCall {
@@ -131,7 +128,6 @@ func (v *verifier) doMiscFixups() error {
 				if err := v.patch(i, p); err != nil {
 					return err
 				}
-				delta += len(p) - 1
 			}
 			continue
 		}
@@ -142,13 +138,10 @@ func (v *verifier) doMiscFixups() error {
 			if v.sleepable {
 				flags = gfpKernel
 			}
-			p := []insn{mov64Imm(5, flags), in}
-			if err := v.patch(i, p); err != nil {
+			in.imm = v.helperImm(id)
+			if err := v.patch(i, []insn{mov64Imm(5, flags), in}); err != nil {
 				return err
 			}
-			delta++
-			i++
-			v.insns[i].imm = v.helperImm(id)
 			continue
 		}
 		switch id {
@@ -164,7 +157,6 @@ func (v *verifier) doMiscFixups() error {
 					if err := v.patch(i, p); err != nil {
 						return err
 					}
-					delta += len(p) - 1
 					continue
 				}
 			}
@@ -180,12 +172,11 @@ func (v *verifier) doMiscFixups() error {
 			if err := v.patch(i, p); err != nil {
 				return err
 			}
-			delta += len(p) - 1
 			continue
 		}
 		v.insns[i].imm = v.helperImm(id)
 	}
-	return nil
+	return v.endBatch()
 }
 
 // jiffiesAddr is &jiffies on the reference kernel (nokaslr).
@@ -408,9 +399,9 @@ func (v *verifier) genLdAbs(in insn) []insn {
 func (v *verifier) optSubregZextLo32RndHi32() error {
 	rnd := v.testRndHi32
 	n := len(v.insns)
-	delta := 0
+	v.beginBatch()
 	for i0 := 0; i0 < n; i0++ {
-		i := i0 + delta
+		i := i0
 		in := v.insns[i]
 		load := insnDefRegno(in)
 		if v.aux[i].zextDst {
@@ -424,7 +415,6 @@ func (v *verifier) optSubregZextLo32RndHi32() error {
 			if err := v.patch(i, p); err != nil {
 				return err
 			}
-			delta++
 			continue
 		}
 		if !rnd || load == -1 {
@@ -445,9 +435,8 @@ func (v *verifier) optSubregZextLo32RndHi32() error {
 		if err := v.patch(i, p); err != nil {
 			return err
 		}
-		delta += 3
 	}
-	return nil
+	return v.endBatch()
 }
 
 // fixupCallArgs gives bpf-to-bpf calls the form a JITed program's
@@ -501,7 +490,7 @@ func (v *verifier) dumpXlated() []insn {
 // to (by its aux data), with the kind of reference and the value offset.
 func (v *verifier) mapFromImm(i int) (*mapInfo, uint8, uint32) {
 	a := &v.aux[i]
-	if !a.mapRef || a.mapIndex >= len(v.maps) {
+	if !a.mapRef || int(a.mapIndex) >= len(v.maps) {
 		return nil, 0, 0
 	}
 	m := v.maps[a.mapIndex]

@@ -1046,11 +1046,11 @@ func (v *verifier) updateLoopInlineState(subprogno int) {
 	if !st.initialized {
 		st.initialized = true
 		st.fitForInline = flagZero()
-		st.callbackSubprogno = subprogno
+		st.callbackSubprogno = int32(subprogno)
 		return
 	}
 	if !st.fitForInline {
 		return
 	}
-	st.fitForInline = flagZero() && st.callbackSubprogno == subprogno
+	st.fitForInline = flagZero() && st.callbackSubprogno == int32(subprogno)
 }

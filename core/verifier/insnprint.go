@@ -29,15 +29,14 @@ func (v *verifier) printInsn(pc int, in, next insn) string {
 	if t := v.insnTexts[pc]; t != "" && in == v.insns[pc] {
 		return t
 	}
-	var t string
 	if b, ok := appendInsnFast(v.printBuf[:0], in); ok {
+		// cheap to redo: not cached, big programs would hold it all
 		b = append(b, '\n')
-		t = string(b)
 		v.printBuf = b
-	} else {
-		p := kernel.Printer{Style: kernel.Linux61, HidePointers: !v.allowPtrLeaks}
-		t = p.Insn(pc, instruction(in, next)) + "\n"
+		return string(b)
 	}
+	p := kernel.Printer{Style: kernel.Linux61, HidePointers: !v.allowPtrLeaks}
+	t := p.Insn(pc, instruction(in, next)) + "\n"
 	if in == v.insns[pc] {
 		v.insnTexts[pc] = t
 	}

@@ -298,7 +298,7 @@ func (v *verifier) checkCtxAccess(insnIdx, off, size, t int, regType *regType) e
 	ok, rt, fieldSize := v.ctxIsValidAccess(off, size, t)
 	if ok {
 		*regType = rt
-		v.aux[insnIdx].ctxFieldSize = fieldSize
+		v.aux[insnIdx].ctxFieldSize = int32(fieldSize)
 		if v.maxCtxOffset < off+size {
 			v.maxCtxOffset = off + size
 		}
@@ -316,7 +316,7 @@ func (v *verifier) checkSockAccess(insnIdx, regno, off, size, t int) error {
 	}
 	ok, fieldSize := sockIsValidAccess(reg.typ, off, size, t)
 	if ok {
-		v.aux[insnIdx].ctxFieldSize = fieldSize
+		v.aux[insnIdx].ctxFieldSize = int32(fieldSize)
 		return nil
 	}
 	v.verbose("R%d invalid %s access off=%d size=%d\n", regno, reg.typ, off, size)

@@ -53,45 +53,35 @@ const (
 // insnAux is struct bpf_insn_aux_data: what the verifier learns about
 // one instruction, for later passes and rewrites.
 type insnAux struct {
-	ptrType            regType // pointer type a load/store used (convert_ctx_accesses)
-	mapPtrState        uintptr // map used by a map helper call; poison bit 1, unpriv bit 2
-	mapPtr             *mapInfo
-	mapPoison          bool
+	mapPtr             *mapInfo // map used by a map helper call
+	mapKeyState        uint64   // constant key of a tail call (bpf_map_key_state)
+	ptrType            regType  // pointer type a load/store used (convert_ctx_accesses)
+	mapIndex           int32    // for ld_imm64 of a map: index in the used maps
+	mapOff             uint32   // ... and the offset into the value
+	ctxFieldSize       int32    // field size of a narrow ctx load
+	seen               int32    // pass that reached the instruction (0: dead code)
+	origIdx            int32    // index in the loaded program
+	aluLimit           uint32   // unprivileged pointer arithmetic: the limit to mask to
+	aluState           uint8
+	mapPoison          bool // different maps on different paths
 	mapUnpriv          bool
-	mapKeyState        uint64 // constant key of the call (bpf_map_key_state)
 	mapKeyPoison       bool
 	mapKeySeen         bool
-	mapIndex           int  // for ld_imm64 of a map
 	mapRef             bool // the ld_imm64 refers to a map (mapIndex)
 	mapValueRef        bool // ... to a map value (mapOff)
-	mapOff             uint32
-	ctxFieldSize       int
-	seen               int
-	zextDst            bool
-	storeSaniImm       bool
-	aluState           uint8
-	aluLimit           uint32
+	zextDst            bool // the 32-bit result must be zero-extended
 	sanitizeStackSpill bool
-	nospec             bool
-	nospecResult       bool
 	prunePoint         bool
 	jmpPoint           bool
-	forceCheckpoint    bool
-	origIdx            int
-	callImm            int32
-	btfVarAlloc        bool
-	fixupLoopInline    bool
 	loopInline         loopInlineState
-	needCallbackTnum   bool
-	kptrStruct         bool
-	// skipped for dead-code sanitising
-	liveRegsBeforeCall uint16
 }
 
+// loopInlineState says whether every bpf_loop call at an instruction can
+// be inlined.
 type loopInlineState struct {
 	initialized       bool
 	fitForInline      bool
-	callbackSubprogno int
+	callbackSubprogno int32
 }
 
 // subprogInfo is struct bpf_subprog_info.
@@ -184,6 +174,8 @@ type verifier struct {
 	rndState                  uint64 // BPF_F_TEST_RND_HI32 values
 	tstampTypeAccess          bool   // a tc program read __sk_buff.tstamp_type
 	attach                    string // expected attach type, after the kernel's defaults
+	batching                  bool   // patch records into pending (beginBatch)
+	pending                   []pendingPatch
 	enforceExpectedAttachType bool
 
 	// results
@@ -234,7 +226,7 @@ func newVerifier(prog []isa.Slot, opts *Options) *verifier {
 	}
 	v.aux = make([]insnAux, len(prog))
 	for i := range v.aux {
-		v.aux[i].origIdx = i
+		v.aux[i].origIdx = int32(i)
 	}
 	v.log.level = opts.LogLevel
 	if v.log.level != 0 {

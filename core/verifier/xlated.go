@@ -137,6 +137,10 @@ func (v *verifier) patch(off int, p []insn) error {
 		v.aux[off].zextDst = v.insnHasDef32(p[0])
 		return nil
 	}
+	if v.batching {
+		v.pending = append(v.pending, pendingPatch{off, p})
+		return nil
+	}
 	if len(v.insns)+n-1 > math.MaxInt16 {
 		// probe whether every jump still fits
 		probe := make([]insn, 0, len(v.insns)+n-1)
@@ -272,4 +276,111 @@ func (v *verifier) removeNops() {
 			i--
 		}
 	}
+}
+
+// pendingPatch is a patch of a pass that applies its patches at once.
+type pendingPatch struct {
+	off int
+	p   []insn
+}
+
+// beginBatch makes patch record its patches: a pass that patches many
+// instructions (every ctx access, every ld_abs...) applies them together
+// in endBatch, in linear time. The result is the one patching them one by
+// one gives: a jump lands where its target instruction's replacement
+// starts, the new instructions' own jumps stay relative, subprograms
+// start where their first instruction's replacement starts.
+func (v *verifier) beginBatch() {
+	v.batching = true
+	v.pending = v.pending[:0]
+}
+
+// endBatch applies the recorded patches (in increasing position).
+func (v *verifier) endBatch() error {
+	v.batching = false
+	ps := v.pending
+	if len(ps) == 0 {
+		return nil
+	}
+	growth := 0
+	for _, pp := range ps {
+		growth += len(pp.p) - 1
+	}
+	if len(v.insns)+growth > math.MaxInt16 {
+		// Offsets may overflow: patch one by one for Linux's exact
+		// failure point and message.
+		for i := len(ps) - 1; i >= 0; i-- {
+			if err := v.patch(ps[i].off, ps[i].p); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	old := v.insns
+	// newStart[i]: where old instruction i (or its replacement) begins;
+	// inPatch marks new instructions that came from a patch.
+	newStart := make([]int, len(old)+1)
+	insns := make([]insn, 0, len(old)+growth)
+	aux := make([]insnAux, 0, len(old)+growth)
+	fromPatch := make([]bool, 0, len(old)+growth)
+	origOf := make([]int, 0, len(old)+growth)
+	k := 0
+	for i := range old {
+		newStart[i] = len(insns)
+		if k < len(ps) && ps[k].off == i {
+			p := ps[k].p
+			seen := v.aux[i].seen
+			for j := 0; j < len(p)-1; j++ {
+				insns = append(insns, p[j])
+				aux = append(aux, insnAux{seen: seen, zextDst: v.insnHasDef32(p[j])})
+				fromPatch = append(fromPatch, true)
+				origOf = append(origOf, -1)
+			}
+			a := v.aux[i]
+			a.zextDst = v.insnHasDef32(p[len(p)-1])
+			insns = append(insns, p[len(p)-1])
+			aux = append(aux, a)
+			fromPatch = append(fromPatch, true)
+			origOf = append(origOf, -1)
+			k++
+			continue
+		}
+		insns = append(insns, old[i])
+		aux = append(aux, v.aux[i])
+		fromPatch = append(fromPatch, false)
+		origOf = append(origOf, i)
+	}
+	newStart[len(old)] = len(insns)
+	for n, in := range insns {
+		i := origOf[n]
+		if fromPatch[n] || i < 0 {
+			continue
+		}
+		target := func(rel int64) int64 {
+			t := int64(i) + rel + 1
+			if t < 0 || t > int64(len(old)) {
+				return rel // out of range already: leave it
+			}
+			return int64(newStart[t]) - int64(n) - 1
+		}
+		switch {
+		case isPseudoFunc(in) || (in.code == clsJMP|opCALL && in.src == pseudoCall):
+			insns[n].imm = int32(target(int64(in.imm)))
+		case in.class() == clsJMP || in.class() == clsJMP32:
+			if in.op() == opEXIT || in.op() == opCALL {
+				continue
+			}
+			if in.code == clsJMP32|opJA {
+				insns[n].imm = int32(target(int64(in.imm)))
+			} else {
+				insns[n].off = int16(target(int64(in.off)))
+			}
+		}
+	}
+	for i := range v.subprogs {
+		v.subprogs[i].start = newStart[v.subprogs[i].start]
+	}
+	v.insns, v.aux = insns, aux
+	v.pending = ps[:0]
+	return nil
 }
