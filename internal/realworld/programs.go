@@ -118,8 +118,8 @@ func be16(v uint16) []byte { return binary.BigEndian.AppendUint16(nil, v) }
 func intp(v int) *int { return &v }
 
 // Programs is the corpus, in record order: the programs, their -mcpu=v3
-// builds, then the level-2 variants of both.
-var Programs = withLog2(withV3(programs))
+// builds, the level-2 variants of both, then the runs on other packets.
+var Programs = append(withLog2(withV3(programs)), runVariants...)
 
 func withV3(ps []Program) []Program {
 	out := append([]Program(nil), ps...)
