@@ -22,7 +22,6 @@ var (
 const (
 	ethIPv4  = 0x0800
 	ethIPv6  = 0x86dd
-	ethARP   = 0x0806
 	eth8021Q = 0x8100
 )
 
@@ -35,7 +34,6 @@ const (
 
 // TCP flags.
 const (
-	tcpFIN = 0x01
 	tcpSYN = 0x02
 	tcpPSH = 0x08
 	tcpACK = 0x10
