@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http/httptest"
 	"strings"
 	"sync"
@@ -30,8 +31,11 @@ type rawNativeRunner struct{ limits native.Limits }
 
 func (n rawNativeRunner) Run(ctx context.Context, raw json.RawMessage) (*server.RunResult, error) {
 	var req struct {
-		Source struct{ Text string }
-		Run    struct{ Data record.Hex }
+		Source   struct{ Text string }
+		Run      struct{ Data record.Hex }
+		TestHook string `json:"test_hook"` // jit/native's deliberate misbehaviour, for these tests only
+		MemoryMB int64  `json:"memory_mb"` // RLIMIT_AS of the child, when set
+		CPUSecs  int64  `json:"cpu_s"`     // RLIMIT_CPU of the child, when set
 	}
 	if err := api.Unmarshal(raw, &req); err != nil {
 		return nil, err
@@ -41,7 +45,14 @@ func (n rawNativeRunner) Run(ctx context.Context, raw json.RawMessage) (*server.
 		return nil, api.Errorf(422, "bad_request", "%v", err)
 	}
 	t0 := time.Now()
-	res, err := native.Run(ctx, &native.Request{Insns: l.Program.Encode(), Mem: req.Run.Data, Limits: n.limits})
+	limits := n.limits
+	if req.MemoryMB > 0 {
+		limits.Memory = req.MemoryMB << 20
+	}
+	if req.CPUSecs > 0 {
+		limits.CPUTime = time.Duration(req.CPUSecs) * time.Second
+	}
+	res, err := native.Run(ctx, &native.Request{Insns: l.Program.Encode(), Mem: req.Run.Data, Limits: limits, TestHook: req.TestHook})
 	out := map[string]any{}
 	var f *native.Fault
 	switch {
@@ -64,7 +75,7 @@ func TestSandbox(t *testing.T) {
 	}
 	srv, err := server.New(server.Config{
 		Store:  store.NewMemory(),
-		Runner: rawNativeRunner{native.Limits{CPUTime: time.Second, WallTime: 3 * time.Second}},
+		Runner: rawNativeRunner{native.Limits{CPUTime: time.Second, WallTime: 10 * time.Second}},
 		Limits: server.Limits{NoRateLimit: true},
 	})
 	if err != nil {
@@ -81,6 +92,9 @@ func TestSandbox(t *testing.T) {
 	tests := []struct {
 		name  string
 		text  string
+		hook  string   // jit/native TestHook: the child misbehaves after its sandbox is in place
+		memMB int      // the child's memory limit, MiB (0: the runner's default)
+		cpuS  int      // the child's CPU limit, s (0: the runner's default)
 		kinds []string // acceptable fault kinds; empty: must succeed
 		r0    float64
 	}{
@@ -91,6 +105,10 @@ func TestSandbox(t *testing.T) {
 		{name: "write to a non-canonical address", text: `r1 = 0x8000000000000000 ll\n*(u64 *)(r1 +0) = 1\nr0 = 0\nexit`, kinds: []string{"signal"}},
 		{name: "write into its own code", text: `r1 = 0x1000 ll\n*(u64 *)(r1 +0) = 1\nr0 = 0\nexit`, kinds: []string{"signal"}},
 		{name: "an endless loop", text: `l:\nr0 += 1\ngoto l\nexit`, kinds: []string{"cpu-limit", "timeout"}},
+		// No file system, no network: any system call outside the
+		// runner's seccomp allow list (open, socket, execve...) kills it.
+		{name: "a forbidden system call", text: `r0 = 0\nexit`, hook: "syscall", kinds: []string{"seccomp"}},
+		{name: "allocating past the memory limit", text: `r0 = 0\nexit`, hook: "alloc", memMB: 512, cpuS: 10, kinds: []string{"memory"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -105,7 +123,7 @@ func TestSandbox(t *testing.T) {
 					t.Errorf("capabilities during the run: %d", rec.Code)
 				}
 			}()
-			code, nat := post(`{"source":{"text":"` + tc.text + `"},` + mem + `}`)
+			code, nat := post(fmt.Sprintf(`{"source":{"text":"%s"},%s,"test_hook":%q,"memory_mb":%d,"cpu_s":%d}`, tc.text, mem, tc.hook, tc.memMB, tc.cpuS))
 			wg.Wait()
 			if code != 200 {
 				t.Fatalf("status %d, want 200 with the outcome (%v)", code, nat)
