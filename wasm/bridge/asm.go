@@ -9,20 +9,34 @@ import (
 
 	"github.com/bpfplay/bpfplay/core/asm"
 	"github.com/bpfplay/bpfplay/core/asm/conformance"
+	"github.com/bpfplay/bpfplay/core/asm/kernel"
 	"github.com/bpfplay/bpfplay/core/isa"
 )
 
-// dialect is one assembly syntax the bridge can read and print. The
-// kernel/llvm dialect joins this table when core/asm/kernel lands.
+// dialect is one assembly syntax the bridge can read and print.
 type dialect struct {
 	assemble func(src string) (*asm.Listing, error)
-	print    func(isa.Instruction) string
+	// printer prints instructions; l is the listing they came from (its
+	// labels and map names), or nil for decoded bytes.
+	printer func(l *asm.Listing) func(pc int, ins isa.Instruction) string
 }
 
 var dialects = map[string]dialect{
+	"kernel": {
+		assemble: kernel.Assemble,
+		printer: func(l *asm.Listing) func(int, isa.Instruction) string {
+			p := &kernel.Printer{}
+			if l != nil {
+				p = kernel.ForListing(l)
+			}
+			return p.Insn
+		},
+	},
 	"conformance": {
 		assemble: conformance.Assemble,
-		print:    func(ins isa.Instruction) string { return conformance.Insn(ins).String() },
+		printer: func(*asm.Listing) func(int, isa.Instruction) string {
+			return func(_ int, ins isa.Instruction) string { return conformance.Insn(ins).String() }
+		},
 	},
 }
 
@@ -114,8 +128,9 @@ func asmErrors(err error) []PositionedText {
 func listing(l *asm.Listing, d dialect) AssembleResult {
 	res := AssembleResult{Labels: l.Labels, Slots: l.Program.NumSlots(), Hex: hex.EncodeToString(l.Program.Encode())}
 	pcs := l.Program.PCs()
+	print := d.printer(l)
 	for i, ins := range l.Program {
-		li := ListedInsn{PC: pcs[i], Width: ins.Width(), Hex: hex.EncodeToString(ins.AppendBinary(nil)), Text: d.print(ins)}
+		li := ListedInsn{PC: pcs[i], Width: ins.Width(), Hex: hex.EncodeToString(ins.AppendBinary(nil)), Text: print(pcs[i], ins)}
 		if i < len(l.Pos) {
 			li.Line = l.Pos[i].Line
 		}
@@ -150,8 +165,9 @@ func disassemble(params json.RawMessage) (any, error) {
 	}
 	res := AssembleResult{Slots: prog.NumSlots(), Hex: hex.EncodeToString(b)}
 	pcs := prog.PCs()
+	print := d.printer(nil)
 	for i, ins := range prog {
-		res.Insns = append(res.Insns, ListedInsn{PC: pcs[i], Width: ins.Width(), Hex: hex.EncodeToString(ins.AppendBinary(nil)), Text: d.print(ins)})
+		res.Insns = append(res.Insns, ListedInsn{PC: pcs[i], Width: ins.Width(), Hex: hex.EncodeToString(ins.AppendBinary(nil)), Text: print(pcs[i], ins)})
 	}
 	return res, nil
 }

@@ -24,9 +24,9 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strings"
 
@@ -86,7 +86,11 @@ func run(webDir, outDir, wasmPath, base string, minify, compress bool) error {
 	if a.Wasm, err = copyHashed(wasmPath, assetDir, "bpfplay", ".wasm"); err != nil {
 		return err
 	}
-	wasmExec := filepath.Join(runtime.GOROOT(), "lib", "wasm", "wasm_exec.js")
+	goroot, gerr := exec.Command("go", "env", "GOROOT").Output()
+	if gerr != nil {
+		return fmt.Errorf("go env GOROOT: %v (wasm_exec.js must come from the toolchain that built the wasm)", gerr)
+	}
+	wasmExec := filepath.Join(strings.TrimSpace(string(goroot)), "lib", "wasm", "wasm_exec.js")
 	if a.WasmExec, err = copyHashed(wasmExec, assetDir, "wasm_exec", ".js"); err != nil {
 		return fmt.Errorf("wasm_exec.js of this Go toolchain: %w", err)
 	}
@@ -207,10 +211,7 @@ func bundle(webDir, outDir string, entries []string, names string, define map[st
 	}
 	res := api.Build(opts)
 	if len(res.Errors) > 0 {
-		var msgs []string
-		for _, m := range api.FormatMessages(res.Errors, api.FormatMessagesOptions{Kind: api.ErrorMessage}) {
-			msgs = append(msgs, m)
-		}
+		msgs := api.FormatMessages(res.Errors, api.FormatMessagesOptions{Kind: api.ErrorMessage})
 		return nil, fmt.Errorf("esbuild:\n%s", strings.Join(msgs, "\n"))
 	}
 	var meta struct {

@@ -100,6 +100,7 @@ class App {
       onRun: () => this.run(),
       hover: (line) => this.hover(line),
     });
+    this.fillTypes();
     this.setupKeys();
     this.setupDrop();
     this.setStatus("idle", "Starting the core…", "");
@@ -111,7 +112,10 @@ class App {
     returns: () => this.types.find((t) => t.name === this.st.prog_type)?.returns ?? [],
     progType: () => this.st.prog_type,
     missing: (what) => {
-      if (this.core.has("load")) return "";
+      if (this.core.has("load")) {
+        if (what === "jit" && this.view && !this.view.verifier) return "The JIT compiles programs the verifier accepted; this build has no verifier yet.";
+        return "";
+      }
       if (what === "run" && this.core.has("run")) return "This build has no verifier yet: Run executes the program in the interpreter without verifying it first.";
       const names = { verify: "The verifier", run: "Running programs", jit: "The JIT" };
       return `${names[what]} is not available in this build of bpfplay yet (the core's load pipeline is not compiled in).`;
@@ -145,21 +149,20 @@ class App {
       this.renderAll();
       return;
     }
-    try {
-      if (this.core.has("progtypes")) this.types = await this.core.call<ProgTypeInfo[]>("progtypes", {});
-    } catch {
-      this.types = [];
-    }
+    // The program types and the restored state are asked for together;
+    // the first verdict waits for neither more than it must.
+    const types = this.core.has("progtypes") ? this.core.call<ProgTypeInfo[]>("progtypes", {}).catch(() => []) : Promise.resolve([]);
+    const st = await restored;
+    this.apply(st ?? this.st);
+    this.types = await types;
     this.fillTypes();
+    this.renderInput();
     // Say which source languages this build cannot read yet.
     for (const o of Array.from((this.el.dialectSel as HTMLSelectElement).options)) {
       const known = o.value === "cbpf" ? this.core.has("load") : (this.core.caps?.dialects ?? []).includes(o.value);
       if (!known) o.textContent += " — not in this build yet";
     }
-    const st = await restored;
-    if (st) this.apply(st);
-    else this.apply(this.st);
-    if (this.core.has("load") === false) this.probeServer();
+    void this.probeServer();
   }
 
   fillTypes(): void {
@@ -236,6 +239,7 @@ class App {
   async analyze(): Promise<void> {
     const gen = ++this.generation;
     const t0 = performance.now();
+    const analyzed = this.st.source;
     let v: LoadView;
     try {
       if (this.core.has("load")) v = loadView(await this.core.call("load", this.request(false)));
@@ -250,10 +254,13 @@ class App {
     this.stepper = null;
     this.renderAll();
     metrics.lastAnalyzeMs = performance.now() - t0;
-    metrics.lastSource = this.st.source;
+    metrics.lastSource = analyzed;
     metrics.lastCoreMs = this.core.lastCallMs;
     metrics.analyses++;
-    if (metrics.firstVerdictMs < 0) metrics.firstVerdictMs = performance.now();
+    if (metrics.firstVerdictMs < 0) {
+      metrics.firstVerdictMs = performance.now();
+      performance.mark("bp-first-verdict");
+    }
   }
 
   async run(): Promise<void> {
@@ -337,7 +344,7 @@ class App {
       return this.setStatus("bad", "Rejected", (f.errorPC !== null ? `insn ${f.errorPC}: ` : "") + f.error);
     }
     if (!v.ok) return this.setStatus("bad", "Error", v.error);
-    this.setStatus("warn", "Assembled", this.ctx.missing("verify"));
+    this.setStatus("warn", "Not verified", v.warnings[0] || this.ctx.missing("verify"));
   }
 
   renderRunPane(): void {
@@ -493,7 +500,8 @@ class App {
       this.dialog(`Programs in ${f.name}`, h("div", { class: "bp-gallery" }, ...progs.map((p) =>
         h("button", { class: "bp-ex", onclick: () => { closeDialog(); pick(p); } }, h("span", { class: "t mono" }, p.name), h("span", { class: "d" }, `section ${p.section} · ${p.insns} insns`), h("span", { class: "m" }, h("span", { class: "bp-pill" }, p.prog_type))))));
     } catch (e) {
-      this.showError(`${f.name}: ${(e as Error).message}`);
+      const m = (e as Error).message;
+      this.showError(m.startsWith("not ") ? `${f.name} is ${m}` : `${f.name}: ${m}`);
     }
   }
 

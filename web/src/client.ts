@@ -23,6 +23,18 @@ export function assetURL(rel: string, base = BPFPLAY_ASSETS.base, origin = locat
   return new URL(base + rel, origin).href;
 }
 
+/** Quotes integers JavaScript numbers cannot hold exactly (r0 and other
+ * 64-bit values in the core's JSON) so they arrive as decimal strings;
+ * model.ts reads either form. */
+export function quoteBigInts(json: string): string {
+  return json.replace(/(":\s*)(-?\d{16,})(?=\s*[,}\]])/g, (m, pre: string, n: string) => (Number.isSafeInteger(Number(n)) ? m : `${pre}"${n}"`));
+}
+
+// Marks for the start-up figures (read by the e2e tests).
+function mark(name: string): void {
+  if (!performance.getEntriesByName(name).length) performance.mark(name);
+}
+
 export class Core {
   private worker: Worker | null = null;
   private module: Promise<WebAssembly.Module> | null = null;
@@ -73,6 +85,7 @@ export class Core {
 
   private async spawn(): Promise<void> {
     const module = await this.compile();
+    mark("bp-wasm-compiled");
     const w = this.newWorker();
     this.worker = w;
     await new Promise<void>((resolve, reject) => {
@@ -88,6 +101,7 @@ export class Core {
       };
       w.postMessage({ type: "init", module, wasmExec: this.urls.wasmExec });
     });
+    mark("bp-core-ready");
     this.caps = await this.call<Capabilities>("capabilities", {});
   }
 
@@ -98,7 +112,7 @@ export class Core {
     this.lastCallMs = ms;
     let env: Envelope<unknown>;
     try {
-      env = JSON.parse(response);
+      env = JSON.parse(quoteBigInts(response));
     } catch {
       p.reject(new CoreError(`${p.method}: unreadable answer from the core`, "internal"));
       return;

@@ -54,6 +54,8 @@ export interface RunView {
   errno: number;
   error: string;
   retval: bigint | null;
+  retvalName: string;
+  engine: string;
   dataOut: string;
   output: string[];
   maps: { name: string; entries: { key: string; value: string }[] }[];
@@ -85,6 +87,7 @@ export interface LoadView {
   ok: boolean;
   errno: number;
   error: string;
+  warnings: string[];
   listing: ListedInsn[];
   asmErrors: AsmError[];
   verifier: VerifierView | null;
@@ -126,7 +129,26 @@ function verifierOf(v: any, top: any): VerifierView | null {
   if (!v && top?.log === undefined) return null;
   v = v ?? top;
   const states = new Map<number, InsnState[]>();
-  for (const s of arr(v.states)) {
+  const raw = arr(v.states);
+  if (raw.length && Array.isArray(raw[0]) || raw.some((x) => Array.isArray(x) || x === null)) {
+    // core/verifier: States[slot] = [{Frames: [{Regs, Stack}]}]
+    raw.forEach((perSlot: any, pc: number) => {
+      const list: InsnState[] = [];
+      for (const st of arr(perSlot)) {
+        arr(st?.Frames ?? st?.frames).forEach((f: any, frame: number, frames: any[]) => {
+          if (frame !== frames.length - 1) return; // the current frame
+          list.push({
+            pc, frame,
+            regs: arr(f?.Regs ?? f?.regs).map((r: any) => ({ reg: typeof r?.Reg === "number" ? `R${r.Reg}` : str(r?.reg), text: str(r?.Text ?? r?.text), type: str(r?.Type ?? r?.type) })),
+            stack: arr(f?.Stack ?? f?.stack).map((x: any) => ({ off: num(x?.Off ?? x?.off) ?? 0, text: x?.Spill?.Text ? `${str(x.Types)} ${str(x.Spill.Text)}` : str(x?.Types ?? x?.text) })),
+          });
+        });
+      }
+      if (list.length) states.set(pc, list);
+    });
+  }
+  for (const s of raw) {
+    if (Array.isArray(s)) continue;
     const pc = num(s?.pc);
     if (pc === null) continue;
     const st: InsnState = {
@@ -137,17 +159,19 @@ function verifierOf(v: any, top: any): VerifierView | null {
     };
     states.set(pc, [...(states.get(pc) ?? []), st]);
   }
-  const statsObj = v.stats && typeof v.stats === "object" ? v.stats : {};
+  const statsObj: Record<string, unknown> = { ...(v.stats && typeof v.stats === "object" ? v.stats : {}) };
+  const processed = num(v.insns_processed ?? statsObj.insns_processed);
+  delete statsObj.insns_processed;
   return {
     accepted: v.ok === true || v.accepted === true || v.verdict === "accepted",
     errno: num(v.errno) ?? 0,
     error: str(v.error),
     errorPC: num(v.error_pc ?? v.errorPC),
     log: str(v.log),
-    processed: num(v.insns_processed),
-    stats: Object.entries(statsObj).map(([k, x]) => [k.replace(/_/g, " "), typeof x === "object" ? JSON.stringify(x) : String(x)]),
+    processed,
+    stats: Object.entries(statsObj).map(([k, x]) => [k.replace(/_/g, " "), Array.isArray(x) ? x.join(", ") : typeof x === "object" ? JSON.stringify(x) : String(x)]),
     states,
-    path: arr(v.path).map(Number).filter((x) => isFinite(x)),
+    path: arr(v.path).map((p: any) => (typeof p === "number" ? p : Number(p?.PC ?? p?.pc))).filter((x) => isFinite(x)),
   };
 }
 
@@ -166,42 +190,80 @@ function runOf(v: any, top?: any): RunView | null {
   return {
     ok: v.ok !== false,
     errno: num(v.errno) ?? 0,
-    error: str(v.error),
-    retval: bigOf(v.retval ?? v.r0),
+    error: str(v.error || v.fault?.message),
+    retval: bigOf(v.r0 ?? v.retval),
+    retvalName: str(v.retval_name),
+    engine: str(v.engine),
     dataOut: str(v.data_out),
-    output: arr(v.output ?? v.trace_printk).map(str),
-    maps: arr(v.maps).map((m: any) => ({ name: str(m?.name), entries: arr(m?.entries).map((e: any) => ({ key: str(e?.key), value: str(e?.value) })) })),
-    ringbuf: arr(v.ringbuf).map(str),
-    executed: num(v.insns_executed ?? v.executed),
-    trace: arr(v.trace).map((t: any) => ({ pc: num(t?.pc) ?? 0, regs: t?.regs && typeof t.regs === "object" ? t.regs : {} })),
+    output: typeof v.trace_pipe === "string" ? v.trace_pipe.split("\n").filter((l: string) => l.trim() !== "") : arr(v.output).filter((x: any) => typeof x === "string"),
+    maps: arr(v.maps_after ?? v.maps).map((m: any, i: number) => ({ name: str(m?.name) || `map ${i}`, entries: arr(m?.entries).map((e: any) => ({ key: str(e?.key), value: str(e?.value) })) })),
+    ringbuf: [...arr(v.ringbuf).map(str), ...arr(v.output).filter((x: any) => x && typeof x === "object").map((o: any) => str(o.data))],
+    executed: num(v.insns ?? v.insns_executed),
+    trace: arr(v.trace).map((t: any) => ({ pc: num(t?.pc) ?? 0, regs: traceRegs(t?.regs) })),
     truncated: !!(v.trace_truncated ?? v.TraceTruncated),
-    ns: num(v.ns ?? v.duration_ns),
-    faultPC: num(v.fault_pc),
-    verified: top?.verified !== false,
+    ns: num(v.duration_ns ?? v.ns),
+    faultPC: num(v.fault?.pc ?? v.fault_pc),
+    verified: !!top?.verifier || top?.verified === true,
   };
 }
 
 function jitOf(v: any): JitView | null {
   if (!v || typeof v !== "object") return null;
-  const hex = str(v.hex ?? v.jited);
+  const hex = str(v.code ?? v.hex);
   return {
     hex,
     size: num(v.size) ?? hex.length / 2,
-    lines: arr(v.listing ?? v.lines).map((l: any) => ({ off: num(l?.off) ?? 0, hex: str(l?.hex), asm: str(l?.asm ?? l?.text), pc: num(l?.pc) })),
+    lines: arr(v.listing ?? v.lines).map((l: any) => ({
+      off: num(l?.off) ?? 0,
+      hex: typeof l?.hex === "string" ? l.hex : b64hex(l?.bytes),
+      asm: str(l?.text ?? l?.asm) + (l?.note ? `  ; ${l.note}` : ""),
+      pc: num(l?.slot ?? l?.pc) === -1 ? null : num(l?.slot ?? l?.pc),
+    })),
     error: str(v.error),
   };
+}
+
+function b64hex(v: any): string {
+  if (typeof v !== "string") return "";
+  try {
+    const bin = atob(v);
+    let out = "";
+    for (let i = 0; i < bin.length; i++) out += bin.charCodeAt(i).toString(16).padStart(2, "0");
+    return out;
+  } catch {
+    return "";
+  }
+}
+
+/** Trace registers as {rN: "0x..."}: from an object, or from interp's
+ * [{reg, value}] (values may be numbers or, past 2^53, strings). */
+function traceRegs(v: any): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (Array.isArray(v)) {
+    for (const w of v) {
+      const b = bigOf(w?.value);
+      out[`r${w?.reg}`] = b === null ? str(w?.value) : "0x" + BigInt.asUintN(64, b).toString(16);
+    }
+  } else if (v && typeof v === "object") {
+    for (const [k, x] of Object.entries(v)) out[k] = str(x);
+  }
+  return out;
 }
 
 /** Builds the view from a "load" answer. */
 export function loadView(r: any): LoadView {
   const load = r?.load ?? {};
+  const diags = arr(r?.diagnostics);
+  const asmDiags = diags.filter((d: any) => d?.severity === "error" && (d?.stage === "assemble" || d?.stage === "input") && (d?.line ?? 0) > 0);
+  const otherErrors = diags.filter((d: any) => d?.severity === "error" && !asmDiags.includes(d));
   return {
     ok: r?.ok !== false,
     errno: num(r?.errno) ?? 0,
-    error: str(r?.error),
+    error: str(r?.error) || otherErrors.map((d: any) => str(d?.message)).join("\n"),
+    warnings: diags.filter((d: any) => d?.severity === "warning").map((d: any) => str(d?.message)),
     listing: listingOf(r?.listing ?? r?.insns),
-    asmErrors: asmErrorsOf(r?.errors),
-    verifier: verifierOf(r?.verifier, r),
+    asmErrors: [...asmErrorsOf(r?.errors), ...asmErrorsOf(asmDiags)],
+    verifier: r?.verifier ? verifierOf(r.verifier, r) : null,
     xlated: listingOf(r?.xlated_listing ?? r?.xlated),
     stackDepth: num(load.stack_depth ?? r?.stack_depth),
     runtime: str(load.runtime),
@@ -218,7 +280,7 @@ export function assembleView(r: any): LoadView {
   const errs = asmErrorsOf(r?.errors);
   return {
     ok: errs.length === 0, errno: errs.length ? 22 : 0, error: errs[0]?.message ?? "",
-    listing: listingOf(r?.insns), asmErrors: errs, verifier: null, xlated: [], stackDepth: null,
+    warnings: [], listing: listingOf(r?.insns), asmErrors: errs, verifier: null, xlated: [], stackDepth: null,
     runtime: "", interpreter: "", id: null, run: null, jit: null, raw: r,
   };
 }

@@ -67,8 +67,9 @@ export function renderVerifier(el: HTMLElement, v: LoadView | null, ctx: PaneCon
   }
   const f = v.verifier;
   if (!f) {
-    if (!v.ok) return clear(el, h("div", { class: "bp-msg bad" }, v.error || "The program could not be loaded."));
-    return clear(el, h("div", { class: "bp-msg info" }, ctx.missing("verify")), listingSection("Program", v, ctx));
+    if (!v.ok && v.error) return clear(el, h("div", { class: "bp-msg bad", "data-testid": "load-error" }, v.error), v.listing.length ? listingSection("Program", v, ctx) : null);
+    const why = v.warnings.join("\n") || ctx.missing("verify");
+    return clear(el, why ? h("div", { class: "bp-msg info" }, why) : null, listingSection("Program", v, ctx));
   }
   const parts: (Node | null)[] = [];
   if (!f.accepted && f.error) {
@@ -105,7 +106,10 @@ function retvalCard(run: RunView, ctx: PaneContext): HTMLElement {
   let name = "";
   let doc = "";
   const exact = rets.find((x) => BigInt(x.value) === BigInt.asIntN(64, r) || x.value === u32 || x.value === (u32 | 0));
-  if (exact && !(ctx.progType() === "socket_filter" && u32 !== 0)) {
+  if (run.retvalName) {
+    name = run.retvalName;
+    doc = rets.find((x) => x.name === name)?.doc ?? "";
+  } else if (exact && !(ctx.progType() === "socket_filter" && u32 !== 0)) {
     name = exact.name;
     doc = exact.doc;
   } else if (ctx.progType() === "socket_filter") {
@@ -183,7 +187,7 @@ export function renderRun(el: HTMLElement, v: LoadView | null, ctx: PaneContext,
     return clear(el, why ? h("div", { class: "bp-msg info" }, why) : null, empty("Not run yet", "Press Run (Ctrl/⌘-Enter) to run the program on the input packet."));
   }
   const parts: (Node | null)[] = [];
-  if (!run.verified) parts.push(h("div", { class: "bp-msg warn" }, ctx.missing("run") || "The program ran without being verified."));
+  if (!run.verified) parts.push(h("div", { class: "bp-msg warn" }, ctx.missing("run") || "The program ran without being verified: this build has no verifier yet."));
   if (!run.ok) parts.push(h("div", { class: "bp-msg bad", "data-testid": "run-error" },
     run.faultPC !== null ? h("a", { href: "#", class: "pc", onclick: (e: Event) => { e.preventDefault(); ctx.goToPC(run.faultPC!); } }, `insn ${run.faultPC}`) : null,
     run.faultPC !== null ? ": " : "", run.error || `the run failed (errno ${run.errno})`));
