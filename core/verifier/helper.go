@@ -435,8 +435,12 @@ func (v *verifier) checkFuncArg(arg int, meta *callArgMeta, fn *proto.Proto) err
 	}
 	if at&proto.ObjRelease != 0 {
 		if at.Base() == proto.ArgPtrToDynptr {
-			v.verbose("arg %d is an unacquired reference\n", regno)
-			return errEINVAL
+			f := v.curState.frame[reg.frameno]
+			spi := getSpi(reg.off)
+			if !isSpiBoundsValid(f, spi, dynptrNrSlots) || f.stack[spi].spilledPtr.id == 0 {
+				v.verbose("arg %d is an unacquired reference\n", regno)
+				return errEINVAL
+			}
 		} else if reg.refObjID == 0 && !registerIsNull(reg) {
 			v.verbose("R%d must be referenced when passed to release function\n", regno)
 			return errEINVAL
@@ -520,11 +524,29 @@ func (v *verifier) checkFuncArg(arg int, meta *callArgMeta, fn *proto.Proto) err
 			break
 		}
 		if at&proto.MemUninit != 0 {
-			v.verbose("Dynptr has to be an uninitialized dynptr\n")
+			if !v.isDynptrRegValidUninit(reg) {
+				v.verbose("Dynptr has to be an uninitialized dynptr\n")
+				return errEINVAL
+			}
+			if meta.uninitDynptrRegno != 0 {
+				v.verbose("verifier internal error: multiple uninitialized dynptr args\n")
+				return errEFAULT
+			}
+			meta.uninitDynptrRegno = regno
+		} else if !v.isDynptrRegValidInit(reg) {
+			v.verbose("Expected an initialized dynptr as arg #%d\n", arg+1)
+			return errEINVAL
+		} else if !v.isDynptrTypeExpected(reg, at) {
+			extra := "<unknown>"
+			switch argToDynptrType(at) {
+			case dynptrLocal:
+				extra = "local"
+			case dynptrRingbuf:
+				extra = "ringbuf"
+			}
+			v.verbose("Expected a dynptr of type %s as arg #%d\n", extra, arg+1)
 			return errEINVAL
 		}
-		v.verbose("Expected an initialized dynptr as arg #%d\n", arg+1)
-		return errEINVAL
 	case proto.ArgConstAllocSizeOrZero:
 		if !reg.varOff.IsConst() {
 			v.verbose("R%d is not a known constant'\n", regno)
@@ -897,9 +919,23 @@ func (v *verifier) checkHelperCall(in insn, insnIdxP *int) error {
 		}
 	}
 	regs := v.regs()
+	if meta.uninitDynptrRegno != 0 {
+		// The helper writes the 16-byte struct bpf_dynptr, 8 bytes at
+		// a time.
+		for i := 0; i < dynptrSize; i += 8 {
+			if err := v.checkMemAccess(insnIdx, meta.uninitDynptrRegno, i, szDW, bpfWrite, -1, false); err != nil {
+				return err
+			}
+		}
+		if err := v.markStackSlotsDynptr(&regs[meta.uninitDynptrRegno], fn.Args[meta.uninitDynptrRegno-1], insnIdx); err != nil {
+			return err
+		}
+	}
 	if meta.releaseRegno != 0 {
 		var err error = errEINVAL
-		if meta.refObjID != 0 {
+		if fn.Args[meta.releaseRegno-1].Base() == proto.ArgPtrToDynptr {
+			err = v.unmarkStackSlotsDynptr(&regs[meta.releaseRegno])
+		} else if meta.refObjID != 0 {
 			err = v.releaseReference(meta.refObjID)
 		} else if registerIsNull(&regs[meta.releaseRegno]) {
 			err = nil
@@ -934,6 +970,26 @@ func (v *verifier) checkHelperCall(in insn, insnIdxP *int) error {
 		if regs[1].typ != ptrToMapValue {
 			v.verbose("Unsupported reg type %s for bpf_dynptr_from_mem data\n", regs[1].typ)
 			return errEACCES
+		}
+	case fnDynptrData:
+		found := false
+		for i := range 5 {
+			if fn.Args[i].Base() != proto.ArgPtrToDynptr {
+				continue
+			}
+			if meta.refObjID != 0 {
+				v.verbose("verifier internal error: meta.ref_obj_id already set\n")
+				return errEFAULT
+			}
+			if r := &regs[1+i]; r.typ.base() != ptrToDynptr {
+				meta.refObjID = v.stackSlotGetID(r)
+			}
+			found = true
+			break
+		}
+		if !found {
+			v.verbose("verifier internal error: no dynptr in bpf_dynptr_data()\n")
+			return errEFAULT
 		}
 	case fnUserRingbufDrain:
 		err = v.checkCallbackCall(in, insnIdxP, meta.subprogno, v.setUserRingbufCallbackState)

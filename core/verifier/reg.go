@@ -190,7 +190,7 @@ func (r *regState) deduceBounds() {
 // unsigned bounds.
 func (r *regState) boundOffset() {
 	v64 := tnum.Intersect(r.varOff, tnum.Range(r.umin, r.umax))
-	v32 := tnum.Intersect(tnum.Subreg(r.varOff), tnum.Range(uint64(r.u32min), uint64(r.u32max)))
+	v32 := tnum.Intersect(tnum.Subreg(v64), tnum.Range(uint64(r.u32min), uint64(r.u32max)))
 	r.varOff = tnum.Or(tnum.ClearSubreg(v64), v32)
 }
 
