@@ -32,7 +32,6 @@ func isPseudoCall(in insn) bool { return in.code == clsJMP|opCALL && in.src == p
 func isPseudoKfuncCall(in insn) bool {
 	return in.code == clsJMP|opCALL && in.src == pseudoKfuncCall
 }
-func isHelperCall(in insn) bool { return in.code == clsJMP|opCALL && in.src == 0 }
 
 // findSubprog returns the index of the subprogram starting at off, or -1.
 func (v *verifier) findSubprog(off int) int {

@@ -188,8 +188,6 @@ var skbUapi = func() map[string]int {
 	return m
 }()
 
-func skbField(name string) int16 { return int16(skbUapi[name]) }
-
 // loadOrStore is the access si makes at kernel offset off with size.
 func loadOrStore(t int, si insn, size uint8, off int16) insn {
 	if t == bpfWrite {

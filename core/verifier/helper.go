@@ -208,18 +208,6 @@ func checkFuncProto(fn *proto.Proto) bool {
 	return true
 }
 
-// argRegType translates an argument flag set into register type flags.
-func argFlags(a proto.Arg) regType {
-	var t regType
-	if a&proto.MaybeNull != 0 {
-		t |= ptrMaybeNull
-	}
-	if a&proto.MemRdonly != 0 {
-		t |= memRdonly
-	}
-	return t
-}
-
 // checkRegType checks that register regno may be passed as an argument
 // of kind arg.
 func (v *verifier) checkRegType(regno int, arg proto.Arg) error {

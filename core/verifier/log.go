@@ -24,8 +24,6 @@ type vlog struct {
 	total int // buffer size the user gave (0: unlimited)
 }
 
-func (l *vlog) enabled() bool { return l.level != 0 }
-
 // full reports that the user's buffer is exhausted (bpf_verifier_log_full).
 func (l *vlog) full() bool { return l.total > 0 && l.n >= l.total-1 }
 

@@ -63,8 +63,6 @@ type vstate struct {
 	jmpHistory     []jmpHistEntry
 }
 
-func (s *vstate) cur() *funcState { return s.frame[s.curframe] }
-
 // copyFuncState copies src into dst (copy_func_state).
 func copyFuncState(dst, src *funcState) {
 	stack := dst.stack

@@ -37,9 +37,7 @@ type mapInfo struct {
 	// frozen/rdonly follow from the flags
 }
 
-func (m *mapInfo) rdonlyProg() bool { return m.Flags&bpfFRdonlyProg != 0 }
-func (m *mapInfo) wronlyProg() bool { return m.Flags&bpfFWronlyProg != 0 }
-func (m *mapInfo) frozen() bool     { return m.Frozen }
+func (m *mapInfo) frozen() bool { return m.Frozen }
 
 // Map flags the verifier looks at.
 const (
@@ -87,7 +85,6 @@ type loopInlineState struct {
 // subprogInfo is struct bpf_subprog_info.
 type subprogInfo struct {
 	start             int
-	linfoIdx          int
 	stackDepth        int
 	hasTailCall       bool
 	tailCallReachable bool
@@ -137,7 +134,6 @@ type verifier struct {
 	freeElems []*stackElem // popped elements, reused by pushStack
 	stackSize int
 	explored  []*stateList
-	freeList  *stateList
 
 	idGen       uint32
 	insnIdx     int
@@ -160,9 +156,6 @@ type verifier struct {
 
 	// checks done once per program
 	maxCtxOffset     int
-	hasLdAbs         bool
-	usesTailCall     bool
-	callsBpfLoop     bool
 	exploreAluLimits bool
 
 	idScratch                 idMap

@@ -199,7 +199,7 @@ func (v *verifier) removeInsns(off, cnt int) {
 	}
 	if j > i {
 		v.subprogs = append(v.subprogs[:i], v.subprogs[j:]...)
-		starts = append(starts[:i], starts[j:]...)
+		_ = starts // the subprogram starts are recomputed below
 	} else if i < len(v.subprogs) && starts[i] == off {
 		i++
 	}
