@@ -7,7 +7,6 @@ import (
 
 	"github.com/bpfplay/bpfplay/core/asm/kernel"
 	"github.com/bpfplay/bpfplay/core/cbpf"
-	"github.com/bpfplay/bpfplay/core/isa"
 	"github.com/bpfplay/bpfplay/core/record"
 )
 
@@ -108,12 +107,7 @@ writes it in another. FORMAT is one of
 // formatConverted prints the converted program in the verifier log's
 // style, each classic instruction as a comment above its eBPF.
 func formatConverted(prog cbpf.Program, c *cbpf.Converted) string {
-	p := &kernel.Printer{Style: kernel.Linux61, CallName: func(pc int, ins isa.Instruction) string {
-		if f, ok := cbpf.KernelFuncByImm(int32(ins.Imm)); ok && ins.Src == 0 {
-			return f.Name
-		}
-		return ""
-	}}
+	p := &kernel.Printer{Style: kernel.Linux61, CallName: classicCallName}
 	var b strings.Builder
 	fmt.Fprintf(&b, "; %d classic instructions -> %d eBPF instructions, stack depth %d\n", len(prog), len(c.Insns), c.StackDepth)
 	classic := strings.Split(cbpf.FormatTcpdumpListing(prog), "\n")

@@ -7,18 +7,19 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/bpfplay/bpfplay/core/asm/conformance"
 	"github.com/bpfplay/bpfplay/core/asm/kernel"
+	"github.com/bpfplay/bpfplay/core/cbpf"
 	"github.com/bpfplay/bpfplay/core/isa"
 	"github.com/bpfplay/bpfplay/core/record"
 	"github.com/bpfplay/bpfplay/jit"
+	"github.com/bpfplay/bpfplay/jit/ksyms"
 	"github.com/bpfplay/bpfplay/jit/vectors"
 )
 
 func init() {
 	register(&command{
 		name:    "jit",
-		args:    "[--intel] [--dialect kernel|conformance|raw|xlated] [--json] FILE|-  |  --vectors FILE",
+		args:    "[--intel] [--dialect kernel|conformance|cbpf|raw|xlated] [--program NAME | --section NAME] [--stack N] [--json] FILE|-  |  --vectors FILE",
 		summary: "show the x86-64 machine code Linux 6.1's JIT emits, or check JIT test vectors",
 		help: `Compiles the program with bpfplay's x86-64 JIT, which emits exactly what
 Linux 6.1's JIT emits (qemu64 CPU: no BMI2, no endbr64, "leave; ret; int3"),
@@ -26,13 +27,16 @@ and prints the machine code disassembled, under each eBPF instruction.
 Helper calls, maps and thunks are named after the reference kernel's
 symbols (6.1.0-56-amd64 without KASLR).
 
-FILE is kernel-dialect assembly (default), conformance-dialect text or a .data
-file (--dialect conformance), raw instructions (--dialect raw: bytes or hex
-text; helper calls by number), or an xlated program as the kernel reports it
-(--dialect xlated: hex; helper calls as address - __bpf_call_base, bpf-to-bpf
-calls with the target in off). Without the verifier, the program is compiled
-as given: the stack size comes from its r10-relative accesses (--stack
-overrides it), and nothing is rewritten.
+FILE is anything bpfplay reads (docs/cli.md): kernel/llvm assembly (the
+default), a clang-built ELF object (--program/--section picks the program;
+its C source lines are printed above the instructions), a conformance .data
+file or conformance text (--dialect conformance), raw instructions (bytes,
+or hex text; helper calls by number), classic BPF (compiled as the eBPF
+Linux converts it to, as for a socket filter), or an xlated program as the
+kernel reports it (--dialect xlated: hex; helper calls as address -
+__bpf_call_base, bpf-to-bpf calls with the target in off). Without the
+verifier, the program is compiled as given: the stack size comes from its
+r10-relative accesses (--stack overrides it), and nothing is rewritten.
 
 --vectors FILE checks a file of JIT test vectors (testdata/jit-vectors's
 format, optionally gzipped): every record's program is compiled at its image
@@ -42,7 +46,8 @@ the last line is "N matched, M differ", and the exit status is 1 when any
 differ. --forms adds the distinct x86 instruction forms of the matched images.`,
 		setup: func(fs *flag.FlagSet) func(*env, []string) int {
 			intel := fs.Bool("intel", false, "Intel syntax (default AT&T)")
-			dialect := fs.String("dialect", "", "input: kernel, conformance, raw or xlated (default: conformance for .data files, else kernel)")
+			inf := inputFlags{xlated: true}
+			inf.register(fs, "dialect")
 			asJSON := fs.Bool("json", false, "print the image and listing as JSON")
 			stack := fs.Int("stack", -1, "stack depth of the main function in bytes (default: from the program's accesses)")
 			vecs := fs.String("vectors", "", "check a JIT test vectors file instead")
@@ -61,36 +66,32 @@ differ. --forms adds the distinct x86 instruction forms of the matched images.`,
 				if len(args) != 1 {
 					return usageError(e, "jit", "want exactly one program file (or - for standard input)")
 				}
-				src, err := readInput(e, args[0])
+				in, err := readProgram(e, args[0], &inf)
 				if err != nil {
-					return fail(e, "%v", err)
+					return inputFail(e, "jit", args[0], err)
 				}
-				d := *dialect
-				if d == "" {
-					d = "kernel"
-					if strings.HasSuffix(args[0], ".data") {
-						d = "conformance"
+				v, err := in.program()
+				if err != nil {
+					return inputFail(e, "jit", args[0], err)
+				}
+				prog := v.prog
+				var disp *jit.Display
+				if v.conv != nil {
+					disp, err = compileClassic(v.conv, *stack, syn)
+				} else {
+					o := jit.DisplayOptions{Xlated: v.xlated, MapNames: v.mapNames, Syntax: syn}
+					if *stack >= 0 {
+						o.StackDepth = []int{*stack}
+					}
+					disp, err = jit.CompileForDisplay(prog, o)
+					if !v.xlated {
+						prog = jit.XlatedCalls(prog)
 					}
 				}
-				prog, mapNames, err := jitInput(d, src)
 				if err != nil {
-					if d == "kernel" || d == "conformance" {
-						return failAsm(e, args[0], err)
-					}
-					return fail(e, "%s: %v", args[0], err)
-				}
-				o := jit.DisplayOptions{Xlated: d == "xlated", MapNames: mapNames, Syntax: syn}
-				if *stack >= 0 {
-					o.StackDepth = []int{*stack}
-				}
-				disp, err := jit.CompileForDisplay(prog, o)
-				if err != nil {
-					return fail(e, "%v", err)
+					return fail(e, "%s: %v", displayName(args[0]), err)
 				}
 				img, lines := disp.Image, disp.Listing
-				if d != "xlated" {
-					prog = jit.XlatedCalls(prog)
-				}
 				if *asJSON {
 					enc := json.NewEncoder(e.stdout)
 					enc.SetIndent("", " ")
@@ -98,7 +99,7 @@ differ. --forms adds the distinct x86 instruction forms of the matched images.`,
 						InsnOffsets: img.InsnOffsets, Listing: lines, Passes: img.Passes})
 					return exitOK
 				}
-				printListing(e, prog, img, lines, mapNames)
+				printListing(e, v, prog, img, lines)
 				return exitOK
 			}
 		},
@@ -114,54 +115,37 @@ type jitJSON struct {
 	Passes      int        `json:"passes"`
 }
 
-// jitInput reads the program and the names of the maps it references
-// (by index, as ld_imm64 src 1/2 imm).
-func jitInput(dialect string, src []byte) (isa.Program, []string, error) {
-	switch dialect {
-	case "kernel", "llvm":
-		l, err := kernel.Assemble(string(src))
-		if err != nil {
-			return nil, nil, err
-		}
-		return l.Program, l.Maps, nil
-	case "conformance":
-		if strings.Contains(string(src), "-- ") {
-			tc, err := conformance.ParseData(string(src))
-			if err != nil {
-				return nil, nil, err
-			}
-			p, err := tc.Program()
-			return p, nil, err
-		}
-		l, err := conformance.Assemble(string(src))
-		if err != nil {
-			return nil, nil, err
-		}
-		return l.Program, nil, nil
-	case "raw", "xlated":
-		b := src
-		if h, err := record.ParseHex(strings.TrimPrefix(strings.TrimSpace(string(src)), "0x")); err == nil {
-			b = h
-		}
-		slots, err := isa.UnmarshalSlots(b)
-		if err != nil {
-			return nil, nil, err
-		}
-		p, err := isa.Pair(slots)
-		return p, nil, err
+// compileClassic compiles a converted classic program as Linux 6.1 does
+// when a socket filter is attached: the eBPF of bpf_convert_filter, whose
+// calls go to kernel functions (imm = address - __bpf_call_base), with
+// the conversion's stack depth and no tail-call patch site.
+func compileClassic(c *cbpf.Converted, stack int, syn jit.Syntax) (*jit.Display, error) {
+	depth := c.StackDepth
+	if stack >= 0 {
+		depth = stack
 	}
-	return nil, nil, fmt.Errorf("unknown dialect %q (want kernel, conformance, raw or xlated)", dialect)
+	img, err := jit.Compile(c.Insns, jit.Options{FromClassic: true, StackDepth: []int{depth}})
+	if err != nil {
+		return nil, err
+	}
+	namer := func(r jit.Reloc) string {
+		if n, ok := ksyms.Name(r.Target); ok {
+			return n
+		}
+		return ""
+	}
+	return &jit.Display{Image: img, Listing: img.Listing(syn, namer)}, nil
 }
 
 // printListing prints each function's prologue and then every eBPF
 // instruction with the x86 code it became.
-func printListing(e *env, prog isa.Program, img *jit.Image, lines []jit.Line, mapNames []string) {
-	p := &kernel.Printer{MapName: func(pc int, ins isa.Instruction) string {
-		if i := int(ins.ImmLo()); i >= 0 && i < len(mapNames) {
-			return mapNames[i]
-		}
-		return ""
-	}}
+// Source lines (C for an ELF object, the classic instruction for classic
+// BPF) are printed as comments above the instructions they start.
+func printListing(e *env, v *view, prog isa.Program, img *jit.Image, lines []jit.Line) {
+	p := v.printer(kernel.Kernel)
+	if v.conv != nil {
+		p.CallName = classicCallName
+	}
 	idx := prog.SlotIndex()
 	cur := -2
 	fn := -1
@@ -177,6 +161,9 @@ func printListing(e *env, prog isa.Program, img *jit.Image, lines []jit.Line, ma
 			if l.Slot < 0 {
 				fmt.Fprintf(e.stdout, "    ; prologue\n")
 			} else if i := idx[l.Slot]; i >= 0 {
+				for _, c := range v.comments(i) {
+					fmt.Fprintf(e.stdout, "%s\n", c)
+				}
 				fmt.Fprintf(e.stdout, "%d: %s\n", l.Slot, p.Insn(l.Slot, prog[i]))
 			}
 		}

@@ -6,15 +6,17 @@ package main
 
 import (
 	"context"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/bpfplay/bpfplay/core/asm/conformance"
 	"github.com/bpfplay/bpfplay/core/interp"
 	"github.com/bpfplay/bpfplay/core/isa"
-	"github.com/bpfplay/bpfplay/core/maps"
+	"github.com/bpfplay/bpfplay/core/load"
+	"github.com/bpfplay/bpfplay/core/progtype"
 	"github.com/bpfplay/bpfplay/core/record"
 	"github.com/bpfplay/bpfplay/jit/native"
 )
@@ -104,45 +106,63 @@ func benchNative(path string, runs int) (*benchResult, error) {
 	return &benchResult{insns: ref.Insns, min: res.MinNs / n, median: res.MedianNs / n, max: res.MaxNs / n}, nil
 }
 
-// runNative runs an assembled program natively for `bpfplay run --jit`:
-// r1 points to mem (the packet, or the conformance file's memory) and r2
-// holds its length; there is no program context model natively yet.
-func runNative(e *env, prog isa.Program, mem []byte, specs []*maps.Spec, names []string, seed uint64, asJSON bool) int {
-	req := &native.Request{Insns: prog.Encode(), Mem: mem, Seed: seed}
-	for _, s := range specs {
-		req.Maps = append(req.Maps, record.Map{Type: s.Type.String(), KeySize: s.KeySize, ValueSize: s.ValueSize,
-			MaxEntries: s.MaxEntries, Flags: s.Flags, Name: s.Name})
-	}
-	res, err := native.Run(context.Background(), req)
+// runNative runs a program record natively for 'bpfplay run --jit'
+// without the verifier (--no-verify, conformance files): r1 points to
+// mem (the .data file's memory, else the packet, else the context bytes)
+// and r2 holds its length; there is no program context natively here.
+func runNative(e *env, rec *record.In, mem []byte, seed uint64, pt *progtype.Type, asJSON bool) int {
+	insns, err := nativeInsns(rec)
 	if err != nil {
 		return fail(e, "run --jit: %v", err)
 	}
-	if asJSON {
-		out := map[string]any{"ok": true, "engine": "native", "r0": res.R0, "retval": uint32(res.R0),
-			"mem": record.Hex(res.Mem), "output": res.Output, "code_size": res.CodeSize}
-		var ms []mapJSON
-		for i, entries := range res.Maps {
-			ms = append(ms, mapJSON{Name: names[i], Type: req.Maps[i].Type, Entries: entries})
+	req := &native.Request{Insns: insns, Mem: mem, Seed: seed, Maps: rec.Maps}
+	start := time.Now()
+	res, err := native.Run(context.Background(), req)
+	rr := &load.RunResult{Engine: "native", DurationNs: time.Since(start).Nanoseconds()}
+	resp := &load.Response{OK: err == nil, Run: rr}
+	if err != nil {
+		var f *native.Fault
+		if errors.As(err, &f) {
+			rr.Fault = &load.Fault{PC: f.PC, Kind: f.Kind, Msg: f.Msg}
 		}
-		out["maps"] = ms
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", " ")
-		enc.Encode(out)
-		return exitOK
+		rr.Error = "run --jit: " + err.Error()
+		return printRun(e, resp, mem, asJSON)
 	}
-	for _, l := range res.Output {
-		fmt.Fprintf(e.stdout, "trace_printk: %s\n", strings.TrimSuffix(l, "\n"))
+	rr.OK, rr.R0, rr.Retval, rr.DataOut = true, res.R0, uint32(res.R0), res.Mem
+	if pt != nil {
+		resp.ProgType = pt.Name
+		rr.RetvalName = pt.ReturnName(uint64(rr.Retval))
 	}
-	fmt.Fprintf(e.stdout, "r0 = %#x (%d)\n", res.R0, int64(res.R0))
-	fmt.Fprintf(e.stdout, "ran natively: %d bytes of x86-64 code\n", res.CodeSize)
-	if len(res.Mem) > 0 {
-		fmt.Fprintf(e.stdout, "mem: %x\n", res.Mem)
-	}
+	rr.TracePipe = strings.Join(res.Output, "")
 	for i, entries := range res.Maps {
-		fmt.Fprintf(e.stdout, "map %s (%s): %d entries\n", names[i], req.Maps[i].Type, len(entries))
-		for _, en := range entries {
-			fmt.Fprintf(e.stdout, "  %x: %x\n", []byte(en.Key), []byte(en.Value))
+		rr.Maps = append(rr.Maps, load.MapContents{Name: rec.Maps[i].Name, Type: rec.Maps[i].Type, Entries: entries})
+	}
+	return printRun(e, resp, mem, asJSON)
+}
+
+// nativeInsns gives the native runner the program with its map
+// references as it wants them: ld_imm64 src 1 (or 2), imm = the map's
+// index in the record (the record's fixups say which slots).
+func nativeInsns(rec *record.In) ([]byte, error) {
+	slots, err := isa.UnmarshalSlots(rec.Insns)
+	if err != nil {
+		return nil, err
+	}
+	for i, m := range rec.Maps {
+		for _, fix := range [][]int{m.Fixups, m.ValueFixups} {
+			for _, s := range fix {
+				if s < 0 || s >= len(slots) || slots[s].Op != isa.OpLdImm64 {
+					return nil, fmt.Errorf("map %s: slot %d is not an ld_imm64", m.Name, s)
+				}
+				slots[s].Imm = int32(i)
+			}
+		}
+		for _, s := range m.Fixups {
+			slots[s].Src = isa.Register(isa.PseudoMapFD)
+		}
+		for _, s := range m.ValueFixups {
+			slots[s].Src = isa.Register(isa.PseudoMapValue)
 		}
 	}
-	return exitOK
+	return isa.MarshalSlots(slots), nil
 }

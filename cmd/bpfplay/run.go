@@ -1,19 +1,19 @@
 package main
 
 import (
-	"encoding/hex"
+	"bytes"
+	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
-	"strconv"
 	"strings"
+	"time"
 
-	"github.com/bpfplay/bpfplay/core/asm/conformance"
-	"github.com/bpfplay/bpfplay/core/asm/kernel"
 	"github.com/bpfplay/bpfplay/core/helpers"
 	"github.com/bpfplay/bpfplay/core/interp"
-	"github.com/bpfplay/bpfplay/core/isa"
+	"github.com/bpfplay/bpfplay/core/interp/testrun"
+	"github.com/bpfplay/bpfplay/core/load"
 	"github.com/bpfplay/bpfplay/core/maps"
 	"github.com/bpfplay/bpfplay/core/progtype"
 	"github.com/bpfplay/bpfplay/core/record"
@@ -22,255 +22,322 @@ import (
 func init() {
 	register(&command{
 		name:    "run",
-		args:    "[--prog-type T] [--data HEX | --data-file F] [--ctx HEX] [--map NAME=SPEC]... [--trace] [--jit] FILE|-",
-		summary: "run a program in the interpreter (no verifier) and print r0, output and maps",
-		help: `Runs the program as BPF_PROG_TEST_RUN would, without the verifier:
-the context is built from the packet (--data) and the context struct (--ctx)
-by the program type's rules (see docs/interp.md). FILE is kernel-dialect
-assembly (default), conformance-dialect text or a bpf_conformance .data file
-(--dialect conformance; a .data file's mem becomes r1/r2), or raw
-instructions (--dialect raw: bytes, or hex text).
+		args:    "[--prog-type T] [--data HEX | --data-file F] [--ctx HEX] [--map NAME=SPEC]... [--program NAME | --section NAME] [--no-verify] [--trace] [--jit] [--json] FILE|-",
+		summary: "load a program as Linux 6.1 would (verifier first) and run it on a packet or context",
+		help: `Loads the program as bpf(BPF_PROG_LOAD) would — the verifier checks it
+first — and runs it as BPF_PROG_TEST_RUN would: the context is built from
+the packet (--data) and the context struct (--ctx) by the program type's
+rules (see docs/interp.md). Prints r0 with its meaning for the program type
+(XDP_DROP, TC_ACT_OK ...), what bpf_trace_printk wrote (trace_pipe), the
+packet when the program changed it, ring buffer and perf records, and the
+maps after the run.
 
-Maps named in the assembly (r1 = map[counts] ll) are created from --map
-NAME=TYPE:KEY_SIZE:VALUE_SIZE:MAX_ENTRIES[:FLAGS], e.g.
---map counts=hash:4:8:16. The exit status is 0 when the program exited, 1 on
-a fault (the message names the pc).
+FILE is anything bpfplay reads (see 'bpfplay help verify' and docs/cli.md):
+kernel/llvm assembly, a clang-built ELF object (--program/--section picks a
+program; its section gives the program type), classic BPF (tcpdump -d/-dd/
+-ddd, iptables bytecode; bpf_asm text with --dialect cbpf) which runs as a
+socket filter on the packet, raw instructions (bytes, or hex text), or a
+bpf_conformance .data file. A .data file runs as the conformance suite runs
+it — its mem section in r1 (address) and r2 (length), without the verifier —
+unless --data or --ctx is given.
 
---jit runs the program natively as bpfplay's x86-64 JIT code (linux/amd64,
-in a sandboxed child process; see docs/jit.md): r1 points to the memory (the
-.data file's, else --data, else --ctx) and r2 holds its length; there is no
-program context model natively yet.`,
+Maps named in assembly (r1 = map[counts] ll) are defined with --map
+NAME=TYPE:KEY_SIZE:VALUE_SIZE:MAX_ENTRIES[:FLAGS], e.g. --map counts=hash:4:8:16
+(verify's NAME=TYPE,key=K,value=V,entries=N works too); raw instructions
+refer to map N (ld_imm64 src 1, imm N), the N-th --map.
+
+--no-verify skips the verifier, as Linux's test_bpf module does: the program
+runs as written, also for types BPF_PROG_TEST_RUN does not support (kprobe
+on a pt_regs from --ctx ...).
+
+--jit runs the JIT's x86-64 code natively (linux/amd64, in a sandboxed
+child process; docs/jit.md). A verified program that reads its context runs
+in the interpreter instead, with a warning: the native runner passes the
+packet as raw memory (r1 = address, r2 = length). With --no-verify, or for a
+.data file, r1/r2 hold the .data file's mem, else --data, else --ctx.
+
+Exit status: 0 when the program ran to exit; 1 when the verifier rejected it
+(the kernel's error line is printed), the run faulted (the message names the
+pc) or the kernel would refuse the test run (ENOTSUPP, EINVAL ...); 2 for a
+bad command line.`,
 		setup: func(fs *flag.FlagSet) func(*env, []string) int {
-			progType := fs.String("prog-type", "socket_filter", "program type (kernel enum name without BPF_PROG_TYPE_)")
-			dialect := fs.String("dialect", "", "input: kernel, conformance or raw (default: conformance for .data files, else kernel)")
+			var inf inputFlags
+			inf.register(fs, "dialect")
+			fs.BoolVar(&inf.hex, "hex", false, "read instructions as hex text (detected without it)")
+			fs.Var(&inf.maps, "map", "NAME=TYPE:KEY_SIZE:VALUE_SIZE:MAX_ENTRIES[:FLAGS] (repeatable)")
+			progType := fs.String("prog-type", "", "program type, the kernel's name without BPF_PROG_TYPE_ (default: the ELF section's, else socket_filter)")
 			data := fs.String("data", "", "packet bytes, hex")
 			dataFile := fs.String("data-file", "", "file holding the packet bytes")
 			ctxHex := fs.String("ctx", "", "context struct bytes (uapi layout), hex")
+			noVerify := fs.Bool("no-verify", false, "run without the verifier (as Linux's test_bpf module)")
 			trace := fs.Bool("trace", false, "print every executed instruction's changes")
-			traceMax := fs.Int("trace-max", 10000, "most trace steps to keep")
+			traceMax := fs.Int("trace-max", 10000, "most trace steps to keep (at most 10000 for a verified run)")
 			budget := fs.Int64("budget", interp.DefaultBudget, "instruction budget")
 			seed := fs.Uint64("seed", 1, "seed of bpf_get_prandom_u32")
-			jsonOut := fs.Bool("json", false, "print the result as JSON")
-			useJIT := fs.Bool("jit", false, "run natively under the JIT (raw memory in r1/r2)")
-			var mapSpecs []string
-			fs.Func("map", "NAME=TYPE:KEY_SIZE:VALUE_SIZE:MAX_ENTRIES[:FLAGS] (repeatable)", func(s string) error {
-				mapSpecs = append(mapSpecs, s)
-				return nil
-			})
+			repeat := fs.Int("repeat", 1, "run this many times on the same context, as test_run.repeat (maps carry over)")
+			jsonOut := fs.Bool("json", false, "print the result as JSON (core/load's response, docs/api.md)")
+			useJIT := fs.Bool("jit", false, "run natively as x86-64 code from the JIT")
 			return func(e *env, args []string) int {
 				if len(args) != 1 {
 					return usageError(e, "run", "want exactly one program file (or - for standard input)")
 				}
-				src, err := readInput(e, args[0])
-				if err != nil {
-					return fail(e, "%v", err)
+				if *progType != "" {
+					if _, ok := progtype.Lookup(*progType); !ok {
+						return usageError(e, "run", "unknown program type %q", *progType)
+					}
 				}
-				pt, ok := progtype.Lookup(*progType)
-				if !ok {
-					return usageError(e, "run", "unknown program type %q", *progType)
-				}
-				in := progtype.Input{}
+				ro := &load.RunOptions{Budget: *budget, Trace: *trace, Seed: *seed, Repeat: *repeat}
+				var err error
 				if *data != "" {
-					if in.Data, err = record.ParseHex(*data); err != nil {
+					if ro.Data, err = record.ParseHex(strings.TrimPrefix(*data, "0x")); err != nil {
 						return usageError(e, "run", "--data: %v", err)
 					}
 				}
 				if *dataFile != "" {
-					if in.Data, err = os.ReadFile(*dataFile); err != nil {
+					if *data != "" {
+						return usageError(e, "run", "give the packet with --data or --data-file, not both")
+					}
+					if ro.Data, err = os.ReadFile(*dataFile); err != nil {
 						return fail(e, "%v", err)
 					}
 				}
 				if *ctxHex != "" {
-					if in.Ctx, err = record.ParseHex(*ctxHex); err != nil {
+					if ro.Ctx, err = record.ParseHex(strings.TrimPrefix(*ctxHex, "0x")); err != nil {
 						return usageError(e, "run", "--ctx: %v", err)
 					}
 				}
-				d := *dialect
-				if d == "" {
-					d = "kernel"
-					if strings.HasSuffix(args[0], ".data") || strings.Contains(string(src), "\n-- asm") || strings.HasPrefix(string(src), "-- asm") {
-						d = "conformance"
-					}
-				}
-				var prog isa.Program
-				var mem []byte
-				memGiven := false
-				mapFDs := map[int32]maps.Map{}
-				names := map[maps.Map]string{}
-				var mapList []maps.Map
-				var mapNames []string
-				switch d {
-				case "kernel", "llvm":
-					l, err := kernel.Assemble(string(src))
-					if err != nil {
-						return failAsm(e, args[0], err)
-					}
-					prog = l.Program
-					specs, err := parseMapSpecs(mapSpecs)
-					if err != nil {
-						return usageError(e, "run", "%v", err)
-					}
-					for i, name := range l.Maps {
-						s, ok := specs[name]
-						if !ok {
-							return usageError(e, "run", "the program uses map %q: give it with --map %s=TYPE:KEY:VALUE:MAX", name, name)
-						}
-						m, err := maps.New(s)
-						if err != nil {
-							return fail(e, "map %s: %v", name, err)
-						}
-						mapFDs[int32(i)] = m
-						names[m] = name
-						mapList = append(mapList, m)
-						mapNames = append(mapNames, name)
-					}
-				case "conformance":
-					if strings.Contains(string(src), "-- ") {
-						tc, err := conformance.ParseData(string(src))
-						if err != nil {
-							return failAsm(e, args[0], err)
-						}
-						if prog, err = tc.Program(); err != nil {
-							return failAsm(e, args[0], err)
-						}
-						mem, memGiven = tc.Mem, tc.Mem != nil
-					} else {
-						l, err := conformance.Assemble(string(src))
-						if err != nil {
-							return failAsm(e, args[0], err)
-						}
-						prog = l.Program
-					}
-				case "raw":
-					b := src
-					if h, err := record.ParseHex(strings.TrimSpace(string(src))); err == nil {
-						b = h
-					}
-					if prog, err = isa.Decode(b); err != nil {
-						return fail(e, "%v", err)
-					}
-				default:
-					return usageError(e, "run", "unknown dialect %q", d)
-				}
-				if *useJIT {
-					var specs []*maps.Spec
-					for _, m := range mapList {
-						specs = append(specs, m.Spec())
-					}
-					nm := mem
-					if !memGiven {
-						if nm = in.Data; nm == nil {
-							nm = in.Ctx
-						}
-					}
-					return runNative(e, prog, nm, specs, mapNames, *seed, *jsonOut)
-				}
-				p, err := interp.Compile(prog, &interp.Options{Name: args[0], MapFDs: mapFDs, MapNames: names})
+				in, err := readProgram(e, args[0], &inf)
 				if err != nil {
-					return fail(e, "%v", err)
+					return inputFail(e, "run", args[0], err)
 				}
-				st := helpers.NewState(*seed)
-				envr := &interp.Env{Budget: *budget, State: st}
-				if *trace {
-					envr.Trace = *traceMax
+				o := &runOpts{progType: *progType, run: ro, traceMax: *traceMax, jit: *useJIT, json: *jsonOut}
+				switch {
+				case in.kind == kindData && ro.Data == nil && ro.Ctx == nil:
+					return runConformance(e, in, o)
+				case *noVerify && in.kind != kindCBPF:
+					return runUnverified(e, in, o)
 				}
-				var rt *progtype.Run
-				if d == "conformance" && *data == "" && *dataFile == "" && *ctxHex == "" {
-					if memGiven {
-						envr.Mem = append([]byte(nil), mem...)
-					}
-				} else {
-					rt, err = progtype.NewRun(pt, in)
-					if err != nil {
-						return fail(e, "context: %v", err)
-					}
-					envr.Ctx = rt
-				}
-				res := p.Run(envr)
-				return printRun(e, res, rt, pt, st, mapList, mapNames, p, *jsonOut)
+				return runLoaded(e, in, o)
 			}
 		},
 	})
 }
 
-func parseMapSpecs(list []string) (map[string]*maps.Spec, error) {
-	out := map[string]*maps.Spec{}
-	for _, s := range list {
-		name, spec, ok := strings.Cut(s, "=")
-		if !ok {
-			return nil, fmt.Errorf("--map %q: want NAME=TYPE:KEY_SIZE:VALUE_SIZE:MAX_ENTRIES[:FLAGS]", s)
+// runOpts are the run command's options after parsing.
+type runOpts struct {
+	progType string
+	run      *load.RunOptions
+	traceMax int
+	jit      bool
+	json     bool
+}
+
+// runLoaded is the default path: core/load verifies the program as the
+// kernel would and runs it (interpreter, classic VM, or natively).
+func runLoaded(e *env, in *input, o *runOpts) int {
+	src, ms, err := in.source()
+	if err != nil {
+		return inputFail(e, "run", in.path, err)
+	}
+	req := &load.Request{Source: src, Maps: ms, ProgType: o.progType, Run: o.run}
+	if o.jit {
+		req.Run.Engine = "native"
+	}
+	resp := load.Load(context.Background(), req)
+	if resp.Verifier != nil && !resp.Verifier.Accepted {
+		return runRejected(e, in, resp)
+	}
+	if resp.Run == nil {
+		printDiags(e, in.path, resp.Diagnostics)
+		return exitBad
+	}
+	var warnings []load.Diagnostic
+	for _, d := range resp.Diagnostics {
+		if d.Severity == "warning" {
+			warnings = append(warnings, d)
 		}
-		f := strings.Split(spec, ":")
-		if len(f) < 4 || len(f) > 5 {
-			return nil, fmt.Errorf("--map %q: want NAME=TYPE:KEY_SIZE:VALUE_SIZE:MAX_ENTRIES[:FLAGS]", s)
-		}
-		t, ok := maps.TypeByName(f[0])
-		if !ok {
-			return nil, fmt.Errorf("--map %q: unknown map type %q", s, f[0])
-		}
-		var n [4]uint64
-		for i := 1; i < len(f); i++ {
-			v, err := strconv.ParseUint(f[i], 0, 32)
-			if err != nil {
-				return nil, fmt.Errorf("--map %q: %v", s, err)
+	}
+	printDiags(e, in.path, warnings)
+	if rr := resp.Run; o.traceMax >= 0 && len(rr.Trace) > o.traceMax {
+		rr.Trace, rr.Truncated = rr.Trace[:o.traceMax], true
+	}
+	return printRun(e, resp, o.run.Data, o.json)
+}
+
+// runRejected explains a verifier rejection the way the kernel would
+// (its error line) and says how to see more or run anyway.
+func runRejected(e *env, in *input, resp *load.Response) int {
+	v := resp.Verifier
+	where := ""
+	if v.ErrorPC != nil {
+		where = fmt.Sprintf(" at pc %d", *v.ErrorPC)
+		for _, d := range resp.Diagnostics {
+			if d.Stage == "verify" && d.Line > 0 {
+				where = fmt.Sprintf(" at pc %d (%s:%d)", *v.ErrorPC, displayName(in.path), d.Line)
 			}
-			n[i-1] = v
 		}
-		out[name] = &maps.Spec{Type: t, KeySize: uint32(n[0]), ValueSize: uint32(n[1]), MaxEntries: uint32(n[2]), Flags: uint32(n[3]), Name: name}
+		if c := cSourceAt(resp, *v.ErrorPC); c != "" {
+			where += " " + c
+		}
 	}
-	return out, nil
+	fmt.Fprintf(e.stderr, "bpfplay run: the verifier rejected the program%s (bpf(BPF_PROG_LOAD) fails with %s):\n  %s\n",
+		where, errnoText(v.Errno), v.Error)
+	fmt.Fprintf(e.stderr, "'bpfplay verify %s' prints the whole log; --no-verify runs the program without the verifier\n", in.path)
+	return exitBad
 }
 
-type runJSON struct {
-	OK        bool                `json:"ok"`
-	R0        uint64              `json:"r0"`
-	Retval    uint32              `json:"retval"`
-	Return    string              `json:"return,omitempty"`
-	Insns     int64               `json:"insns_executed"`
-	Fault     *interp.Fault       `json:"fault,omitempty"`
-	Output    []string            `json:"output,omitempty"`
-	DataOut   record.Hex          `json:"data_out,omitempty"`
-	Maps      []mapJSON           `json:"maps,omitempty"`
-	Trace     []interp.Step       `json:"trace,omitempty"`
-	Truncated bool                `json:"trace_truncated,omitempty"`
-	Ringbuf   map[string][]string `json:"ringbuf,omitempty"`
+func cSourceAt(resp *load.Response, pc int) string {
+	c := ""
+	for _, l := range resp.Listing {
+		if l.PC > pc {
+			break
+		}
+		if l.CSource != "" {
+			c = l.CSource
+		}
+	}
+	return c
 }
 
-type mapJSON struct {
-	Name    string         `json:"name"`
-	Type    string         `json:"type"`
-	Entries []record.Entry `json:"entries"`
+// errnoText names the errnos bpf(2) returns for a rejected load.
+func errnoText(errno int) string {
+	names := map[int]string{1: "EPERM", 7: "E2BIG", 13: "EACCES", 14: "EFAULT", 22: "EINVAL", 524: "ENOTSUPP"}
+	if n, ok := names[errno]; ok {
+		return fmt.Sprintf("%s (%d)", n, errno)
+	}
+	return fmt.Sprintf("errno %d", errno)
 }
 
-func printRun(e *env, res *interp.Result, rt *progtype.Run, pt *progtype.Type, st *helpers.State, ms []maps.Map, names []string, p *interp.Program, asJSON bool) int {
-	out := runJSON{OK: res.Fault == nil, R0: res.R0, Retval: uint32(res.R0), Insns: res.Insns, Fault: res.Fault,
-		Trace: res.Trace, Truncated: res.TraceTruncated}
-	if rt != nil {
-		out.Return = pt.ReturnName(uint64(uint32(res.R0)))
-		out.DataOut = rt.DataOut()
+// runUnverified runs the program as written (--no-verify): the
+// interpreter on the program type's context, or natively with --jit.
+func runUnverified(e *env, in *input, o *runOpts) int {
+	rec, err := in.record(o.progType)
+	if err != nil {
+		return inputFail(e, "run", in.path, err)
 	}
-	for _, m := range st.Messages {
-		out.Output = append(out.Output, strings.TrimSuffix(m.Text, "\n"))
+	pt, ok := progtype.Lookup(rec.ProgType)
+	if !ok {
+		return usageError(e, "run", "unknown program type %q", rec.ProgType)
 	}
+	if o.jit {
+		mem := o.run.Data
+		if mem == nil {
+			mem = o.run.Ctx
+		}
+		return runNative(e, rec, mem, o.run.Seed, pt, o.json)
+	}
+	p, ms, err := testrun.Prepare(rec)
+	if err != nil {
+		return fail(e, "%s: %v", displayName(in.path), err)
+	}
+	ctx, err := progtype.NewRun(pt, progtype.Input{Data: o.run.Data, Ctx: o.run.Ctx})
+	if err != nil {
+		return fail(e, "context: %v", err)
+	}
+	resp := &load.Response{OK: true, ProgType: pt.Name}
+	st := helpers.NewState(o.run.Seed) // carries over between repetitions, as the clock and maps do
+	for i := 0; i < max(o.run.Repeat, 1); i++ {
+		runInterp(resp, p, ms, rec.Maps, &interp.Env{Ctx: ctx, Budget: o.run.Budget}, st, o, i == 0)
+		if !resp.Run.OK {
+			break
+		}
+	}
+	resp.Run.RetvalName = pt.ReturnName(uint64(resp.Run.Retval))
+	if resp.Run.OK {
+		resp.Run.DataOut = ctx.DataOut()
+	}
+	return printRun(e, resp, o.run.Data, o.json)
+}
+
+// runConformance runs a conformance test file as the suite does: mem in
+// r1/r2, no verifier, no program context.
+func runConformance(e *env, in *input, o *runOpts) int {
+	rec, err := in.record(o.progType)
+	if err != nil {
+		return inputFail(e, "run", in.path, err)
+	}
+	if o.jit {
+		return runNative(e, rec, in.test.Mem, o.run.Seed, nil, o.json)
+	}
+	p, ms, err := testrun.Prepare(rec)
+	if err != nil {
+		return fail(e, "%s: %v", displayName(in.path), err)
+	}
+	resp := &load.Response{OK: true}
+	env := &interp.Env{Budget: o.run.Budget}
+	if in.test.Mem != nil {
+		env.Mem = append([]byte(nil), in.test.Mem...)
+	}
+	runInterp(resp, p, ms, rec.Maps, env, helpers.NewState(o.run.Seed), o, true)
+	if resp.Run.OK && len(env.Mem) > 0 {
+		resp.Run.DataOut = env.Mem
+	}
+	return printRun(e, resp, in.test.Mem, o.json)
+}
+
+// runInterp runs p once in env and fills resp.Run in core/load's shape.
+// Repetitions share st (the clock, trace_pipe); the trace is the
+// first one's.
+func runInterp(resp *load.Response, p *interp.Program, ms []maps.Map, defs []record.Map, env *interp.Env, st *helpers.State, o *runOpts, first bool) {
+	env.State = st
+	if first && o.run.Trace {
+		env.Trace = o.traceMax
+	}
+	start := time.Now()
+	res := p.Run(env)
+	rr := &load.RunResult{Engine: "interpreter", DurationNs: time.Since(start).Nanoseconds(),
+		OK: res.Fault == nil, R0: res.R0, Retval: uint32(res.R0), Insns: res.Insns}
+	if prev := resp.Run; prev != nil && !first {
+		rr.Trace, rr.Truncated = prev.Trace, prev.Truncated
+	} else {
+		rr.Trace, rr.Truncated = res.Trace, res.TraceTruncated
+	}
+	if f := res.Fault; f != nil {
+		rr.Fault = &load.Fault{PC: f.PC, Kind: f.Kind.String(), Msg: f.Msg, Addr: f.Addr}
+		rr.Error = f.Error()
+		resp.OK = false
+	}
+	rr.TracePipe = st.TracePipe.String()
 	for i, m := range ms {
-		out.Maps = append(out.Maps, mapJSON{Name: names[i], Type: m.Spec().Type.String(), Entries: maps.Dump(m)})
-		if rb, ok := m.(*maps.RingBufMap); ok {
-			if out.Ringbuf == nil {
-				out.Ringbuf = map[string][]string{}
-			}
-			for _, r := range rb.Records {
+		mc := load.MapContents{Name: defs[i].Name, Type: defs[i].Type, Entries: maps.Dump(m)}
+		rr.Maps = append(rr.Maps, mc)
+		switch m := m.(type) {
+		case *maps.RingBufMap:
+			for _, r := range m.Records {
 				if !r.Discarded {
-					out.Ringbuf[names[i]] = append(out.Ringbuf[names[i]], hex.EncodeToString(r.Data))
+					rr.Output = append(rr.Output, load.OutputRecord{Map: defs[i].Name, Kind: "ringbuf", Data: r.Data})
 				}
 			}
+		case *maps.PerfEventArrayMap:
+			for _, r := range m.Records {
+				rr.Output = append(rr.Output, load.OutputRecord{Map: defs[i].Name, Kind: "perf", Data: r.Data})
+			}
 		}
 	}
+	resp.Run = rr
+}
+
+// printRun prints a run's outcome (text or JSON) and returns the exit
+// status: 0 when the program ran to exit.
+//
+// The text form prints data_out only when it differs from dataIn (the
+// packet or memory given): the kernel pads a short packet, and most
+// programs do not write it.
+func printRun(e *env, resp *load.Response, dataIn []byte, asJSON bool) int {
+	rr := resp.Run
 	if asJSON {
+		out := *resp
+		out.Listing, out.Xlated = nil, nil
+		if out.Verifier != nil {
+			v := *out.Verifier
+			v.States, v.Log = nil, ""
+			out.Verifier = &v
+		}
 		enc := json.NewEncoder(e.stdout)
 		enc.SetEscapeHTML(false)
-		enc.Encode(out)
+		enc.Encode(&out)
 	} else {
-		for _, s := range res.Trace {
+		for _, s := range rr.Trace {
 			fmt.Fprintf(e.stdout, "%5d:", s.PC)
 			for _, r := range s.Regs {
 				fmt.Fprintf(e.stdout, " r%d=%#x", r.Reg, r.Value)
@@ -280,37 +347,52 @@ func printRun(e *env, res *interp.Result, rt *progtype.Run, pt *progtype.Type, s
 			}
 			fmt.Fprintln(e.stdout)
 		}
-		if res.TraceTruncated {
+		if rr.Truncated {
 			fmt.Fprintln(e.stdout, "(trace truncated)")
 		}
-		for _, l := range out.Output {
-			fmt.Fprintf(e.stdout, "trace_printk: %s\n", l)
-		}
-		if res.Fault == nil {
-			ret := ""
-			if out.Return != "" {
-				ret = " (" + out.Return + ")"
+		if tp := strings.TrimRight(rr.TracePipe, "\n"); tp != "" {
+			fmt.Fprintln(e.stdout, "trace_pipe:")
+			for _, l := range strings.Split(tp, "\n") {
+				fmt.Fprintf(e.stdout, "  %s\n", l)
 			}
-			fmt.Fprintf(e.stdout, "r0 = %#x (%d)%s\n", res.R0, int64(res.R0), ret)
 		}
-		fmt.Fprintf(e.stdout, "%d instructions executed\n", res.Insns)
-		if len(out.DataOut) > 0 {
-			fmt.Fprintf(e.stdout, "data_out: %x\n", []byte(out.DataOut))
+		if rr.OK {
+			name := ""
+			if rr.RetvalName != "" {
+				name = " (" + rr.RetvalName + ")"
+			}
+			fmt.Fprintf(e.stdout, "r0 = %#x (%d)%s\n", rr.R0, int64(rr.R0), name)
 		}
-		for _, m := range out.Maps {
+		switch {
+		case rr.Engine == "native":
+			fmt.Fprintln(e.stdout, "ran natively (x86-64 code from the JIT)")
+		case rr.Engine == "classic":
+			fmt.Fprintln(e.stdout, "ran as a classic socket filter (the return value is the number of bytes kept)")
+		case rr.Insns > 0:
+			fmt.Fprintf(e.stdout, "%d instructions executed\n", rr.Insns)
+		}
+		if len(rr.DataOut) > 0 && !bytes.Equal(rr.DataOut, dataIn) {
+			fmt.Fprintf(e.stdout, "data_out: %x (the program changed the packet)\n", []byte(rr.DataOut))
+		}
+		for _, o := range rr.Output {
+			fmt.Fprintf(e.stdout, "%s %s: %x\n", o.Kind, o.Map, []byte(o.Data))
+		}
+		for _, m := range rr.Maps {
 			fmt.Fprintf(e.stdout, "map %s (%s): %d entries\n", m.Name, m.Type, len(m.Entries))
 			for _, en := range m.Entries {
 				fmt.Fprintf(e.stdout, "  %x: %x\n", []byte(en.Key), []byte(en.Value))
 			}
 		}
-		for name, recs := range out.Ringbuf {
-			for _, r := range recs {
-				fmt.Fprintf(e.stdout, "ringbuf %s: %s\n", name, r)
-			}
-		}
 	}
-	if res.Fault != nil {
-		fmt.Fprintf(e.stderr, "bpfplay: run: %v\n", res.Fault)
+	if !rr.OK {
+		msg := rr.Error
+		if msg == "" {
+			msg = fmt.Sprintf("errno %d", rr.Errno)
+		}
+		if rr.Errno == 524 && resp.ProgType != "" {
+			msg += fmt.Sprintf(": Linux 6.1 cannot test-run %s programs (BPF_PROG_TEST_RUN); --no-verify runs it in bpfplay's interpreter anyway", resp.ProgType)
+		}
+		fmt.Fprintf(e.stderr, "bpfplay run: %s\n", msg)
 		return exitBad
 	}
 	return exitOK

@@ -18,8 +18,15 @@ type mapFlags []record.Map
 
 func (m *mapFlags) String() string { return fmt.Sprint(len(*m), " maps") }
 
-// Set parses "NAME=TYPE,key=K,value=V,entries=N[,flags=F]".
+// Set parses "NAME=TYPE,key=K,value=V,entries=N[,flags=F]" (or run's
+// "NAME=TYPE:KEY:VALUE:MAX[:FLAGS]", see parseMapSpec).
 func (m *mapFlags) Set(s string) error {
+	if rm, ok, err := parseMapSpec(s); ok {
+		if err == nil {
+			*m = append(*m, rm)
+		}
+		return err
+	}
 	name, rest, ok := strings.Cut(s, "=")
 	if !ok || name == "" {
 		return fmt.Errorf("map %q: want NAME=TYPE,key=K,value=V,entries=N", s)
@@ -55,16 +62,22 @@ func (m *mapFlags) Set(s string) error {
 func init() {
 	register(&command{
 		name:    "verify",
-		args:    "[--prog-type T] [--attach-type A] [--log-level 1|2] [--unpriv] [--strict-alignment] [--xlated] [--map NAME=TYPE,key=K,value=V,entries=N]... [--hex] [--record NAME] FILE|-",
+		args:    "[--prog-type T] [--attach-type A] [--log-level 1|2] [--unpriv] [--strict-alignment] [--xlated] [--map NAME=TYPE,key=K,value=V,entries=N]... [--hex] [--dialect D] [--program NAME | --section NAME] [--record NAME] FILE|-",
 		summary: "check a program as Linux 6.1's verifier does",
 		help: `Loads the program the way bpf(BPF_PROG_LOAD) would on Linux 6.1 and prints the
 verifier's log (the kernel's text, with its statistics) on standard output.
 Exits 0 when the program is accepted, 1 when it is rejected.
 
-FILE is kernel-dialect assembly (what 'bpfplay asm' reads), raw instruction
-bytes or hex text with --hex, or a JSONL program record file (.jsonl,
-.jsonl.gz, as 'bpfplay batch' reads; --record NAME picks one record, else
-the first) which brings its own program type, maps and flags.
+FILE is kernel-dialect assembly (what 'bpfplay asm' reads), a clang-built
+ELF object (--program FUNCTION or --section NAME picks the program; its
+section gives the program type; without a choice, an object with several
+programs lists them and exits 2), raw instruction bytes or hex text
+(detected; --hex forces hex), a bpf_conformance .data file or conformance
+text (--dialect conformance), classic BPF (tcpdump -d/-dd/-ddd, iptables
+bytecode; bpf_asm text with --dialect cbpf: checked as Linux checks classic
+programs, which never meet the eBPF verifier), or a JSONL program record
+file (.jsonl, .jsonl.gz, as 'bpfplay batch' reads; --record NAME picks one
+record, else the first) which brings its own program type, maps and flags.
 
   --prog-type T        socket_filter (default), xdp, sched_cls, kprobe, ...
   --attach-type A      expected attach type (cgroup_inet4_connect, ...)
@@ -86,6 +99,8 @@ the first) which brings its own program type, maps and flags.
 			recName := fs.String("record", "", "name of the record to verify in a JSONL file")
 			var maps mapFlags
 			fs.Var(&maps, "map", "map definition NAME=TYPE,key=K,value=V,entries=N[,flags=F] (repeatable)")
+			var inf inputFlags
+			inf.register(fs, "dialect")
 			return func(e *env, args []string) int {
 				if len(args) != 1 {
 					return usageError(e, "verify", "want exactly one input file (or - for standard input)")
@@ -93,9 +108,13 @@ the first) which brings its own program type, maps and flags.
 				if *logLevel != 1 && *logLevel != 2 {
 					return usageError(e, "verify", "--log-level must be 1 or 2")
 				}
-				in, err := verifyInput(e, args[0], *hexIn, *recName, maps)
+				inf.hex, inf.maps = *hexIn, maps
+				in, src, err := verifyInput(e, args[0], *recName, &inf)
 				if err != nil {
-					return fail(e, "%v", err)
+					return inputFail(e, "verify", args[0], err)
+				}
+				if in == nil {
+					return verifyClassic(e, src)
 				}
 				if *progType != "" {
 					in.ProgType = *progType
@@ -119,6 +138,7 @@ the first) which brings its own program type, maps and flags.
 				fmt.Fprint(e.stdout, res.Log)
 				if !res.Accepted {
 					fmt.Fprintf(e.stderr, "bpfplay verify: rejected (errno %d)\n", res.Errno)
+					sourceNote(e, src, res.ErrorPC)
 					return exitBad
 				}
 				if *xlated {
@@ -130,74 +150,28 @@ the first) which brings its own program type, maps and flags.
 	})
 }
 
-// verifyInput reads FILE as a record, hex, raw bytes or assembly.
-func verifyInput(e *env, path string, hexIn bool, recName string, maps mapFlags) (*record.In, error) {
+// verifyInput reads FILE as a JSONL record, or through the input layer
+// (input.go) as any program bpfplay reads. Classic BPF comes back as its
+// input only (no record): Linux checks it without the eBPF verifier.
+func verifyInput(e *env, path string, recName string, f *inputFlags) (*record.In, *input, error) {
 	if strings.HasSuffix(path, ".jsonl") || strings.HasSuffix(path, ".jsonl.gz") || recName != "" {
 		recs, err := record.ReadAll(path)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		for _, r := range recs {
 			if recName == "" || r.Name == recName {
-				return r, nil
+				return r, nil, nil
 			}
 		}
-		return nil, fmt.Errorf("%s: no record named %q", path, recName)
+		return nil, nil, fmt.Errorf("%s: no record named %q", path, recName)
 	}
-	b, err := readInput(e, path)
-	if err != nil {
-		return nil, err
+	src, err := readProgram(e, path, f)
+	if err != nil || src.kind == kindCBPF {
+		return nil, src, err
 	}
-	in := &record.In{Name: path}
-	if hexIn {
-		if in.Insns, err = record.ParseHex(strings.TrimPrefix(strings.TrimSpace(string(b)), "0x")); err != nil {
-			return nil, fmt.Errorf("%s: %v", path, err)
-		}
-		in.Maps = maps
-		return in, nil
-	}
-	if looksBinary(b) {
-		in.Insns = b
-		in.Maps = maps
-		return in, nil
-	}
-	l, err := kernel.Assemble(string(b))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %v", path, err)
-	}
-	in.Insns = l.Program.Encode()
-	byName := map[string]record.Map{}
-	for _, m := range maps {
-		byName[m.Name] = m
-	}
-	for _, name := range l.Maps {
-		m, ok := byName[name]
-		if !ok {
-			return nil, fmt.Errorf("%s: map %q is not defined: add --map %s=TYPE,key=K,value=V,entries=N", path, name, name)
-		}
-		in.Maps = append(in.Maps, m)
-	}
-	for _, r := range l.MapRefs {
-		if r.Value {
-			in.Maps[r.Index].ValueFixups = append(in.Maps[r.Index].ValueFixups, r.Slot)
-		} else {
-			in.Maps[r.Index].Fixups = append(in.Maps[r.Index].Fixups, r.Slot)
-		}
-	}
-	return in, nil
-}
-
-// looksBinary guesses raw instruction bytes (not text).
-func looksBinary(b []byte) bool {
-	if len(b) == 0 || len(b)%isa.SlotSize != 0 {
-		return false
-	}
-	for _, c := range b {
-		if c == 0 || c >= 0x80 {
-			return true
-		}
-	}
-	return false
+	in, err := src.record("")
+	return in, src, err
 }
 
 // printXlated prints a program as bpftool prog dump xlated does.
