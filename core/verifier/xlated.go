@@ -175,38 +175,118 @@ func (v *verifier) patch(off int, p []insn) error {
 	return nil
 }
 
-// removeInsns deletes cnt instructions at off (verifier_remove_insns),
-// dropping subprograms that lay entirely within them.
-func (v *verifier) removeInsns(off, cnt int) {
-	v.insns = append(v.insns[:off], v.insns[off+cnt:]...)
-	adjBranches(v.insns, off, off+cnt, off)
-	// subprogram starts, with the kernel's sentinel at the end
-	starts := make([]int, len(v.subprogs)+1)
-	for i := range v.subprogs {
-		starts[i] = v.subprogs[i].start
+// adjustSubprogStartsAfterRemove is adjust_subprog_starts_after_remove
+// for the removal of cnt instructions at off from a program of n
+// instructions: subprograms lying entirely within them disappear.
+func (v *verifier) adjustSubprogStartsAfterRemove(off, cnt, n int) {
+	start := func(k int) int {
+		if k == len(v.subprogs) {
+			return n // the kernel's sentinel
+		}
+		return v.subprogs[k].start
 	}
-	starts[len(v.subprogs)] = len(v.insns) + cnt
 	i := 0
-	for i < len(v.subprogs) && starts[i] < off {
+	for i < len(v.subprogs) && start(i) < off {
 		i++
 	}
 	j := i
-	for j < len(v.subprogs) && starts[j] < off+cnt {
+	for j < len(v.subprogs) && start(j) < off+cnt {
 		j++
 	}
-	if starts[j] != off+cnt {
+	if start(j) != off+cnt {
 		j--
 	}
 	if j > i {
 		v.subprogs = append(v.subprogs[:i], v.subprogs[j:]...)
-		_ = starts // the subprogram starts are recomputed below
-	} else if i < len(v.subprogs) && starts[i] == off {
+	} else if i < len(v.subprogs) && start(i) == off {
 		i++
 	}
 	for ; i < len(v.subprogs); i++ {
 		v.subprogs[i].start -= cnt
 	}
-	v.aux = append(v.aux[:off], v.aux[off+cnt:]...)
+}
+
+// removeRanges deletes the instruction ranges rs (sorted, disjoint,
+// [from, to) in the current numbering) with the result of removing them
+// one after the other, left to right, as verifier_remove_insns does — in
+// linear time. Removing [a, b) leaves a jump into it pointing at the
+// instruction that slides into its target's place, b-a further on; a
+// jump elsewhere keeps its target.
+func (v *verifier) removeRanges(rs [][2]int) {
+	if len(rs) == 0 {
+		return
+	}
+	n := len(v.insns)
+	// subprograms, range by range in the numbering of the moment
+	removed := 0
+	for _, r := range rs {
+		v.adjustSubprogStartsAfterRemove(r[0]-removed, r[1]-r[0], n-removed)
+		removed += r[1] - r[0]
+	}
+	// newIdx[i]: where instruction i (or, when removed, the first kept
+	// one after it) ends up
+	newIdx := make([]int32, n+1)
+	inRange := make([]int32, n) // 1 + index of the range holding i, 0 if kept
+	k, cnt := 0, 0
+	for _, r := range rs {
+		for ; k < r[0]; k++ {
+			newIdx[k] = int32(cnt)
+			cnt++
+		}
+		for ; k < r[1]; k++ {
+			newIdx[k] = int32(cnt)
+		}
+	}
+	for ; k < n; k++ {
+		newIdx[k] = int32(cnt)
+		cnt++
+	}
+	newIdx[n] = int32(cnt)
+	for ri, r := range rs {
+		for k := r[0]; k < r[1]; k++ {
+			inRange[k] = int32(ri + 1)
+		}
+	}
+	resolve := func(t int) int {
+		for t >= 0 && t < n && inRange[t] != 0 {
+			r := rs[inRange[t]-1]
+			t += r[1] - r[0]
+		}
+		return t
+	}
+	index := func(t int) int64 {
+		switch {
+		case t < 0:
+			return int64(t)
+		case t > n:
+			return int64(newIdx[n]) + int64(t-n)
+		}
+		return int64(newIdx[t])
+	}
+	insns := make([]insn, 0, cnt)
+	aux := make([]insnAux, 0, cnt)
+	for i := range v.insns {
+		if inRange[i] != 0 {
+			continue
+		}
+		in := v.insns[i]
+		cur := int64(newIdx[i])
+		if isPseudoFunc(in) || (in.code == clsJMP|opCALL && in.src == pseudoCall) {
+			t := resolve(i + int(in.imm) + 1)
+			in.imm = int32(index(t) - cur - 1)
+		} else if cls := in.class(); (cls == clsJMP || cls == clsJMP32) && in.op() != opEXIT && in.op() != opCALL {
+			if in.code == clsJMP32|opJA {
+				t := resolve(i + int(in.imm) + 1)
+				in.imm = int32(index(t) - cur - 1)
+			} else {
+				t := resolve(i + int(in.off) + 1)
+				in.off = int16(index(t) - cur - 1)
+			}
+		}
+		insns = append(insns, in)
+		aux = append(aux, v.aux[i])
+	}
+	v.insns, v.aux = insns, aux
 }
 
 // insnIsCondJump: conditional jumps (not ja, exit, call).
@@ -254,28 +334,36 @@ func (v *verifier) hardWireDeadCodeBranches() {
 	}
 }
 
-// removeDeadCode removes every instruction never reached.
+// removeDeadCode removes every instruction never reached, in maximal
+// runs.
 func (v *verifier) removeDeadCode() {
-	for i := 0; i < len(v.insns); i++ {
-		j := 0
-		for i+j < len(v.insns) && v.aux[i+j].seen == 0 {
+	var rs [][2]int
+	for i := 0; i < len(v.insns); {
+		j := i
+		for j < len(v.insns) && v.aux[j].seen == 0 {
 			j++
 		}
-		if j > 0 {
-			v.removeInsns(i, j)
+		if j > i {
+			rs = append(rs, [2]int{i, j})
+			i = j
+		} else {
+			i++
 		}
 	}
+	v.removeRanges(rs)
 }
 
-// removeNops removes "goto +0".
+// removeNops removes "goto +0". Removing one can turn an earlier jump
+// into "goto +0": the kernel's scan has passed it, so it stays.
 func (v *verifier) removeNops() {
 	nop := ja(0)
-	for i := 0; i < len(v.insns); i++ {
+	var rs [][2]int
+	for i := range v.insns {
 		if v.insns[i] == nop {
-			v.removeInsns(i, 1)
-			i--
+			rs = append(rs, [2]int{i, i + 1})
 		}
 	}
+	v.removeRanges(rs)
 }
 
 // pendingPatch is a patch of a pass that applies its patches at once.
