@@ -403,6 +403,42 @@ var programs = []Program{
 		Data: udp4(macHost, ip4(10, 0, 0, 1), ip4(10, 0, 0, 53), 40000, 53, []byte("dns?")),
 	},
 	{
+		Object: "sock_lb_connect", Func: "sock_connect4", Log2: true, V3: true,
+		Note: "cgroup/connect4 socket LB: bpf_sock_addr reads and writes (user_ip4, user_port), socket cookie",
+	},
+	{
+		Object: "sock_lb_connect", Func: "sock_sendmsg4", Log2: true, V3: true,
+		Note: "cgroup/sendmsg4: the same for unconnected UDP (ctx->type)",
+	},
+	{
+		Object: "sock_lb_connect", Func: "sock_recvmsg4", Log2: true, V3: true,
+		Note: "cgroup/recvmsg4: reverse NAT by socket cookie",
+	},
+	{
+		Object: "sock_lb_connect", Func: "sock_no_raw", Log2: true, V3: true,
+		Note: "cgroup/sock_create: bpf_sock reads, mark and priority writes",
+	},
+	{
+		Object: "cgroup_guards", Func: "dev_allow", Log2: true,
+		Note: "cgroup/dev device controller: bpf_cgroup_dev_ctx fields",
+	},
+	{
+		Object: "cgroup_guards", Func: "sysctl_guard", Log2: true,
+		Note: "cgroup/sysctl: bpf_sysctl_get_name, bpf_strncmp on a stack string: rejected (R3 does not point to a readonly map)",
+	},
+	{
+		Object: "cgroup_guards", Func: "sockopt_filter", Log2: true,
+		Note: "cgroup/setsockopt: optval/optval_end bounds checks, writes into optval",
+	},
+	{
+		Object: "sk_steering", Func: "steer_ports", Log2: true,
+		Note: "sk_lookup: sockmap lookup returns a referenced socket, bpf_sk_assign, release",
+	},
+	{
+		Object: "sk_steering", Func: "proxy_verdict", Log2: true,
+		Note: "sk_skb stream verdict: rejected at a __sk_buff field sk_skb may not read (invalid bpf_context access off=8 size=4)",
+	},
+	{
 		Object: "tc_rate_spinlock", Func: "tc_rate_limit", Log2: true,
 		Note: "rejected: bpf_spin_lock in a map created without BTF",
 	},
