@@ -272,7 +272,15 @@ func runConformance(e *env, in *input, o *runOpts) int {
 	if resp.Run.OK && len(env.Mem) > 0 {
 		resp.Run.DataOut = env.Mem
 	}
-	return printRun(e, resp, in.test.Mem, o.json)
+	code := printRun(e, resp, in.test.Mem, o.json)
+	if t := in.test; code == exitOK && t.HasResult && !o.json {
+		verdict := "as expected"
+		if resp.Run.R0 != t.Result {
+			verdict = "DIFFERENT from r0"
+		}
+		fmt.Fprintf(e.stdout, "the .data file expects %#x: %s\n", t.Result, verdict)
+	}
+	return code
 }
 
 // runInterp runs p once in env and fills resp.Run in core/load's shape.
@@ -371,8 +379,8 @@ func printRun(e *env, resp *load.Response, dataIn []byte, asJSON bool) int {
 		case rr.Insns > 0:
 			fmt.Fprintf(e.stdout, "%d instructions executed\n", rr.Insns)
 		}
-		if len(rr.DataOut) > 0 && !bytes.Equal(rr.DataOut, dataIn) {
-			fmt.Fprintf(e.stdout, "data_out: %x (the program changed the packet)\n", []byte(rr.DataOut))
+		if len(rr.DataOut) > 0 && !bytes.Equal(rr.DataOut, dataIn) && !(len(dataIn) == 0 && allZero(rr.DataOut)) {
+			fmt.Fprintf(e.stdout, "data_out: %x (not the packet given)\n", []byte(rr.DataOut))
 		}
 		for _, o := range rr.Output {
 			fmt.Fprintf(e.stdout, "%s %s: %x\n", o.Kind, o.Map, []byte(o.Data))
@@ -396,4 +404,13 @@ func printRun(e *env, resp *load.Response, dataIn []byte, asJSON bool) int {
 		return exitBad
 	}
 	return exitOK
+}
+
+func allZero(b []byte) bool {
+	for _, c := range b {
+		if c != 0 {
+			return false
+		}
+	}
+	return true
 }

@@ -86,7 +86,7 @@ func runProgram(ctx context.Context, req *Request, p *program, pt *progtype.Type
 	var cancel atomic.Bool
 	stop := context.AfterFunc(ctx, func() { cancel.Store(true) })
 	defer stop()
-	opts := &testrun.Options{Budget: req.Run.Budget, Cancel: &cancel}
+	opts := &testrun.Options{Budget: req.Run.Budget, Cancel: &cancel, State: runState(req.Run)}
 	if req.Run.Trace {
 		opts.Trace = traceLimit
 	}
@@ -117,6 +117,7 @@ func runProgram(ctx context.Context, req *Request, p *program, pt *progtype.Type
 	if res.State != nil {
 		rr.TracePipe = res.State.TracePipe.String()
 	}
+	rr.Output = outputRecords(res.Maps, p.mapName)
 	for i, entries := range res.MapsAfter() {
 		mc := MapContents{Name: nameAt(p.mapName, i), Entries: entries}
 		if i < len(p.maps) {

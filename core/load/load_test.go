@@ -93,6 +93,38 @@ func TestLoadRuns(t *testing.T) {
 				}
 			},
 		},
+		{
+			// Submitted and output records reach the response in order;
+			// a discarded reservation does not.
+			name: "ring buffer output",
+			req: load.Request{Maps: []record.Map{{Name: "events", Type: "ringbuf", MaxEntries: 4096}}, Run: &load.RunOptions{},
+				Source: load.Source{Text: `
+				r1 = 0x11223344 ll
+				*(u64 *)(r10 -8) = r1
+				r1 = map[events] ll
+				r2 = r10
+				r2 += -8
+				r3 = 4
+				r4 = 0
+				call bpf_ringbuf_output
+				r1 = map[events] ll
+				r2 = 8
+				r3 = 0
+				call bpf_ringbuf_reserve
+				if r0 == 0 goto +4
+				r1 = r0
+				r2 = 0
+				call bpf_ringbuf_discard
+				r0 = 0
+				exit`}},
+			wantName: "drop",
+			check: func(t *testing.T, r *load.Response) {
+				out := r.Run.Output
+				if len(out) != 1 || out[0].Map != "events" || out[0].Kind != "ringbuf" || string(out[0].Data) != "\x44\x33\x22\x11" {
+					t.Errorf("output = %+v, want one ringbuf record 44332211", out)
+				}
+			},
+		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
