@@ -172,12 +172,22 @@ func ErrorLine(log string) string {
 // SameXlated compares two xlated programs with the kernel's per-load
 // values aside: the 64-bit immediates of ld_imm64 instructions that
 // carry a map (src 1 or 2 in a dump: the map's id or address, which
-// change from one load to the next).
+// change from one load to the next), and the random constants of the
+// upper-half poisoning that BPF_F_TEST_RND_HI32 asks for (r11 = rand;
+// r11 <<= 32; rX |= r11: the kernel draws a new one per load).
 func SameXlated(a, b []byte) bool {
 	if len(a) != len(b) || len(a)%8 != 0 {
 		return false
 	}
 	for i := 0; i < len(a); i += 8 {
+		if isHi32Poison(a[i:]) && isHi32Poison(b[i:]) {
+			// Compare opcode and registers; skip the random immediate.
+			if !bytes.Equal(a[i:i+4], b[i:i+4]) || !bytes.Equal(a[i+8:i+24], b[i+8:i+24]) {
+				return false
+			}
+			i += 16
+			continue
+		}
 		if a[i] == 0x18 && i+16 <= len(a) && (b[i+1]>>4 == 1 || b[i+1]>>4 == 2) {
 			// Compare opcode, registers and offset; skip both immediates.
 			if !bytes.Equal(a[i:i+4], b[i:i+4]) || !bytes.Equal(a[i+8:i+12], b[i+8:i+12]) {
@@ -191,6 +201,15 @@ func SameXlated(a, b []byte) bool {
 		}
 	}
 	return true
+}
+
+// isHi32Poison reports whether p starts with the three instructions of
+// a random upper-half poisoning: mov r11, imm; lsh r11, 32; or rX, r11.
+func isHi32Poison(p []byte) bool {
+	return len(p) >= 24 &&
+		p[0] == 0xb7 && p[1] == 0x0b &&
+		p[8] == 0x67 && p[9] == 0x0b && p[12] == 32 &&
+		p[16] == 0x4f && p[17]>>4 == 0x0b
 }
 
 // Report prints the figures and the disagreements, at most limit names

@@ -32,6 +32,24 @@ func TestSameXlatedIgnoresMapAddresses(t *testing.T) {
 	}
 }
 
+func TestSameXlatedIgnoresRandomHi32(t *testing.T) {
+	ours, _ := record.ParseHex("b401000000000000 b70b0000bfbd020a 670b000020000000 4fb1000000000000 9500000000000000")
+	kern, _ := record.ParseHex("b401000000000000 b70b00005b2b5f62 670b000020000000 4fb1000000000000 9500000000000000")
+	if !SameXlated(ours, kern) {
+		t.Error("the random poisoning constant should be ignored")
+	}
+	otherReg, _ := record.ParseHex("b401000000000000 b70b00005b2b5f62 670b000020000000 4fb2000000000000 9500000000000000")
+	if SameXlated(ours, otherReg) {
+		t.Error("the poisoned register must count")
+	}
+	// A constant into r11 without the shift-or is not a poisoning.
+	movOnly, _ := record.ParseHex("b70b000001000000 9500000000000000")
+	movOnlyK, _ := record.ParseHex("b70b000002000000 9500000000000000")
+	if SameXlated(movOnly, movOnlyK) {
+		t.Error("a plain mov's immediate must count")
+	}
+}
+
 func TestFigures(t *testing.T) {
 	var f Figures
 	rej := &record.Out{OK: false, Errno: 13, Log: "R0 !read_ok\nprocessed 1 insns\n"}
