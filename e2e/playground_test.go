@@ -475,3 +475,24 @@ func TestEmbedView(t *testing.T) {
 	b.shot(t, "demo-iframe")
 	b.noConsoleErrors(t)
 }
+
+func TestHoverShowsStates(t *testing.T) {
+	b := newBrowser(t, browserOpt{})
+	open(t, b, "/")
+	b.do(t, chromedp.Click(chromedp.CSS("#examples")), waitJS(`document.querySelector("#gallery")`),
+		chromedp.Click(chromedp.CSS(`[data-example="null-check-fixed"]`)),
+		waitJS(`window.__bpfplay.state().source.includes("if r0 == 0") && window.__bpfplay.metrics.lastSource === window.__bpfplay.state().source`))
+	if !hasVerifier(t, b) {
+		t.Skip("NOT TESTED: hover states (core/load answers without a verifier section in this build)")
+	}
+	// Hover the load through r0: on the fall-through path r0 is a map
+	// value, no longer map_value_or_null.
+	xy := eval[[]float64](t, b, `(() => { const l = [...document.querySelectorAll(".cm-line")].find(e => e.textContent.startsWith("r0 = *(u64 *)(r0 + 0)")); const r = l.getBoundingClientRect(); return [r.left + 30, r.top + r.height / 2]; })()`)
+	b.do(t, chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, xy[0], xy[1]), waitJS(`document.querySelector(".bp-statecard")`))
+	card := text(t, b, ".bp-statecard")
+	if !strings.Contains(card, "map_value") || strings.Contains(card, "or_null") {
+		t.Errorf("state card at the load: %q, want r0 as map_value", card)
+	}
+	b.shot(t, "hover")
+	b.noConsoleErrors(t)
+}

@@ -123,7 +123,9 @@ class App {
   };
 
   showPane(p: Pane): void {
+    const needJIT = (p === "jit" || p === "load") && this.view && !this.view.jit && this.view.verifier?.accepted && !this.running;
     this.pane = p;
+    if (needJIT) this.analyzeSoon(0);
     for (const q of PANES) {
       this.el[`tab-${q}`].setAttribute("aria-selected", String(q === p));
       this.el[`pane-${q}`].hidden = q !== p;
@@ -221,7 +223,11 @@ class App {
 
   request(withRun: boolean): LoadRequest {
     const st = this.st;
-    const req: LoadRequest = { source: {}, prog_type: st.prog_type, log_level: st.log_level ?? 2, jit: true };
+    // Level 1 and no JIT while typing: level 2 (every state in the log)
+    // and the JIT listing cost several times the verification itself in
+    // wasm. The hover card has the states as data at any level; the JIT
+    // runs when its pane is open (or on Run).
+    const req: LoadRequest = { source: {}, prog_type: st.prog_type, log_level: st.log_level ?? 1, jit: withRun || this.pane === "jit" || this.pane === "load" };
     if (st.elf) req.source = { elf: st.elf.data, program: st.elf.program };
     else req.source = { text: st.source, dialect: st.dialect };
     if (st.maps?.length) req.maps = st.maps;
@@ -393,7 +399,7 @@ class App {
     parts.push(this.mapsEditor());
     parts.push(h("section", { class: "bp-section" }, h("h3", null, "Load options"),
       h("label", { class: "bp-row" }, checkbox(!!this.st.unpriv, (v) => { this.st.unpriv = v; this.analyzeSoon(0); }), "Load as an unprivileged user"),
-      h("label", { class: "bp-row" }, "Verifier log level ", selectOf(["1", "2"], String(this.st.log_level ?? 2), (v) => { this.st.log_level = +v; this.analyzeSoon(0); }))));
+      h("label", { class: "bp-row" }, "Verifier log level ", selectOf(["1", "2"], String(this.st.log_level ?? 1), (v) => { this.st.log_level = +v; this.analyzeSoon(0); }))));
     clear(el, ...parts);
   }
 

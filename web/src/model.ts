@@ -215,7 +215,7 @@ function jitOf(v: any): JitView | null {
     size: num(v.size) ?? hex.length / 2,
     lines: arr(v.listing ?? v.lines).map((l: any) => ({
       off: num(l?.off) ?? 0,
-      hex: typeof l?.hex === "string" ? l.hex : b64hex(l?.bytes),
+      hex: typeof l?.hex === "string" ? l.hex : /^(?:[0-9a-f]{2})*$/.test(str(l?.bytes)) ? str(l?.bytes) : b64hex(l?.bytes),
       asm: str(l?.text ?? l?.asm) + (l?.note ? `  ; ${l.note}` : ""),
       pc: num(l?.slot ?? l?.pc) === -1 ? null : num(l?.slot ?? l?.pc),
     })),

@@ -78,7 +78,7 @@ export function renderVerifier(el: HTMLElement, v: LoadView | null, ctx: PaneCon
   const stats: [string, string][] = [];
   if (f.processed !== null) stats.push(["insns processed", String(f.processed)]);
   stats.push(...f.stats.filter(([k]) => k !== "insns processed"));
-  if (stats.length) parts.push(section("Statistics", h("div", { class: "bp-stats" }, ...stats.map(([k, x]) => h("div", { class: "bp-stat" }, h("div", { class: "k" }, k), h("div", { class: "v" }, x))))));
+  if (stats.length) parts.push(section("Statistics", h("div", { class: "bp-kv" }, ...stats.map(([k, x]) => h("span", null, h("span", { class: "k" }, k), " ", h("b", { class: "mono" }, x))))));
   if (f.path.length && !f.accepted) {
     parts.push(section("Path to the rejection", h("div", { class: "bp-card pad mono" }, ...f.path.flatMap((pc, i) => [i ? " → " : "", h("a", { href: "#", class: "pc", onclick: (e: Event) => { e.preventDefault(); ctx.goToPC(pc); } }, String(pc))]))));
   }
@@ -220,13 +220,20 @@ export function renderJIT(el: HTMLElement, v: LoadView | null, ctx: PaneContext)
   }
   if (j.error) return clear(el, h("div", { class: "bp-msg bad" }, j.error));
   let lastPC: number | null = -1;
+  let seen = false;
   const rows = j.lines.map((l) => {
     const first = l.pc !== null && l.pc !== lastPC;
-    if (l.pc !== null) lastPC = l.pc;
+    // Machine code of no instruction: the prologue before the first one,
+    // the epilogue (leave; ret; int3) after the last.
+    const frame = l.pc === null && lastPC !== null ? (seen ? "epilogue" : "prologue") : "";
+    if (l.pc !== null) {
+      lastPC = l.pc;
+      seen = true;
+    } else lastPC = null;
     const insn = first ? v!.xlated.find((x) => x.pc === l.pc) ?? v!.listing.find((x) => x.pc === l.pc) : undefined;
-    return h("tr", { class: first ? "group" : "" },
+    return h("tr", { class: first || frame ? "group" : "" },
       h("td", { class: "num" }, first ? h("a", { href: "#", class: "pc", onclick: (e: Event) => { e.preventDefault(); ctx.goToPC(l.pc!); } }, String(l.pc)) : ""),
-      h("td", { class: "bp-note" }, first && insn ? insn.text : ""),
+      h("td", { class: "bp-note" }, first && insn ? insn.text : frame ? h("em", null, frame) : ""),
       h("td", { class: "num" }, l.off.toString(16).padStart(3, "0")),
       h("td", { class: "bytes" }, spacedHex(l.hex)),
       h("td", null, l.asm));
