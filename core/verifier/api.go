@@ -69,6 +69,11 @@ type Options struct {
 	// Kernel supplies addresses for the xlated program; nil uses the
 	// Debian 6.1.0-56 build's.
 	Kernel *KernelAddrs
+	// InsnLimit lowers the complexity limit (the kernel's 1,000,000
+	// processed instructions; 0 keeps it) for callers that need a
+	// bounded answer time, like the soundness fuzz target: a lower
+	// limit only rejects more (E2BIG), it never accepts more.
+	InsnLimit int
 }
 
 // KernelAddrs are the kernel addresses the rewrites put into the

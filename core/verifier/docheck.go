@@ -273,7 +273,7 @@ func (v *verifier) doCheck() error {
 		in := v.insns[v.insnIdx]
 		cls := in.class()
 		v.insnProcessed++
-		if v.insnProcessed > complexityLimitInsns {
+		if v.insnProcessed > complexityLimitInsns || (v.opts.InsnLimit > 0 && v.insnProcessed > v.opts.InsnLimit) {
 			v.verbose("BPF program is too large. Processed %d insn\n", v.insnProcessed)
 			return errE2BIG
 		}

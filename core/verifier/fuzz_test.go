@@ -32,6 +32,9 @@ var fuzzMaps = []record.Map{
 
 const fuzzBudget = 4 << 20
 
+// fuzzInsnLimit is the verifier's complexity limit while fuzzing.
+const fuzzInsnLimit = 250_000
+
 // fuzzRecord turns fuzz bytes into a program record.
 func fuzzRecord(data []byte) *record.In {
 	if len(data) < 1+8 {
@@ -253,6 +256,9 @@ func FuzzVerifierSound(f *testing.F) {
 		}
 		opts.LogLevel = 0
 		opts.NoStates = true
+		// A quarter of the kernel's limit keeps every input well under
+		// the fuzzing engine's 10 s per input on a loaded machine.
+		opts.InsnLimit = fuzzInsnLimit
 		res := VerifySlots(slots, opts)
 		if !res.Accepted {
 			return
