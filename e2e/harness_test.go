@@ -18,7 +18,9 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
+	"github.com/bpfplay/bpfplay/core/load"
 	"github.com/bpfplay/bpfplay/server"
+	"github.com/bpfplay/bpfplay/server/clang"
 	"github.com/bpfplay/bpfplay/server/store"
 	"github.com/bpfplay/bpfplay/web"
 )
@@ -28,6 +30,9 @@ const artifacts = "artifacts"
 
 // site is the real server; static is web/dist on a plain file server.
 var site, static *httptest.Server
+
+// siteCaps is the site server's configuration (what it can compile and run).
+var siteCaps server.Config
 
 func TestMain(m *testing.M) {
 	if !web.HasSite() {
@@ -48,9 +53,27 @@ func TestMain(m *testing.M) {
 }
 
 // siteHandler is the real server's handler (bpfplay serve), with an
-// in-memory share store and no native runner or compiler.
+// in-memory share store, clang when the machine has it and the native
+// runner when its start-up probe passes (as cmd/bpfplay/serve.go decides);
+// the tests of those features (server_test.go) fail with the reason when
+// either is missing.
 func siteHandler() http.Handler {
-	s, err := server.New(server.Config{Site: web.Site(), SiteHint: web.BuildHint, Store: store.NewMemory(), Limits: server.Limits{NoRateLimit: true}})
+	cfg := server.Config{Site: web.Site(), SiteHint: web.BuildHint, Store: store.NewMemory(), Limits: server.Limits{NoRateLimit: true}}
+	if c, err := clang.Find(); err != nil {
+		cfg.CompileUnavailable = err.Error()
+	} else {
+		cfg.Compiler = c
+	}
+	pipe := &server.Pipeline{Load: load.Load}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	if err := pipe.Probe(ctx); err != nil {
+		cfg.RunUnavailable = err.Error()
+	} else {
+		cfg.Runner = pipe
+	}
+	cancel()
+	siteCaps = cfg
+	s, err := server.New(cfg)
 	if err != nil {
 		panic("BUG: server.New: " + err.Error())
 	}

@@ -6,10 +6,11 @@ import type { LoadRequest } from "./api";
 import { Core, CoreError, defaultCore } from "./client";
 import { clear, h } from "./dom";
 import { type Dialect, Editor } from "./editor";
-import { type Example, examples } from "./examples";
+import { type Example, cExamples, examples } from "./examples";
 import { type LoadView, assembleView, loadView } from "./model";
 import { describe, formatHex, HexError, parseHex, templateHex, templates, toHex } from "./packet";
-import { type PaneContext, Stepper, empty, renderJIT, renderLoad, renderRun, renderVerifier, stateCard } from "./panes";
+import { type NativeComparison, type PaneContext, Stepper, empty, renderJIT, renderLoad, renderRun, renderVerifier, stateCard } from "./panes";
+import * as server from "./server";
 import { type PlaygroundState, ShareError, decodeState, fragmentData, shareFragment, validate } from "./state";
 
 interface ProgTypeInfo {
@@ -26,7 +27,7 @@ const PANE_LABEL: Record<Pane, string> = { verifier: "Verifier", run: "Run", jit
 const COMMON_TYPES = ["socket_filter", "xdp", "sched_cls", "sched_act", "cgroup_skb", "kprobe", "tracepoint", "raw_tracepoint", "lwt_in", "sk_skb", "flow_dissector"];
 
 /** Figures the e2e tests read (docs/web.md). */
-const metrics = { firstVerdictMs: -1, lastAnalyzeMs: -1, lastCoreMs: -1, analyses: 0, runs: 0, lastRunMs: -1, uncaught: [] as string[], lastSource: "" };
+const metrics = { firstVerdictMs: -1, lastAnalyzeMs: -1, lastCoreMs: -1, analyses: 0, runs: 0, lastRunMs: -1, uncaught: [] as string[], lastSource: "", server: "" as "" | "none" | "present" };
 
 class App {
   core: Core;
@@ -43,6 +44,12 @@ class App {
   pcs = new Map<number, number>(); // line -> pc
   lines = new Map<number, number>(); // pc -> line
   el: Record<string, HTMLElement> = {};
+  // bpfplay serve (server.ts): null on a static host.
+  caps: server.ServerCaps | null = null;
+  capsReady: Promise<server.ServerCaps | null> = Promise.resolve(null);
+  useNative = false;
+  nativeRun: NativeComparison | null = null;
+  compiled: { source: string; data: string } | null = null;
 
   constructor(root: HTMLElement) {
     this.core = defaultCore();
@@ -54,7 +61,7 @@ class App {
 
   build(root: HTMLElement): void {
     const typeSel = h("select", { id: "prog-type", "aria-label": "Program type", onchange: () => { this.st.prog_type = typeSel.value; this.renderInput(); this.analyzeSoon(0); } });
-    const dialectSel = h("select", { id: "dialect", "aria-label": "Source language", onchange: () => { this.st.dialect = dialectSel.value as Dialect; this.editor.setDialect(this.st.dialect); this.analyzeSoon(0); } },
+    const dialectSel = h("select", { id: "dialect", "aria-label": "Source language", onchange: () => this.setDialect(dialectSel.value as Dialect) },
       h("option", { value: "kernel" }, "eBPF asm (kernel)"), h("option", { value: "conformance" }, "eBPF asm (conformance)"), h("option", { value: "cbpf" }, "classic BPF"));
     this.el.typeSel = typeSel;
     this.el.dialectSel = dialectSel;
@@ -96,7 +103,8 @@ class App {
     this.editor = new Editor(editorHost, {
       doc: this.st.source,
       dialect: this.st.dialect,
-      onChange: (t) => { this.st.source = t; this.analyzeSoon(); },
+      // C is compiled on the server: wait for a pause in the typing.
+      onChange: (t) => { this.st.source = t; this.analyzeSoon(this.st.dialect === "c" ? 900 : undefined); },
       onRun: () => this.run(),
       hover: (line) => this.hover(line),
     });
@@ -120,6 +128,7 @@ class App {
       const names = { verify: "The verifier", run: "Running programs", jit: "The JIT" };
       return `${names[what]} is not available in this build of bpfplay yet (the core's load pipeline is not compiled in).`;
     },
+    native: () => this.nativeRun,
   };
 
   showPane(p: Pane): void {
@@ -143,6 +152,7 @@ class App {
   // ---------- start-up ----------
 
   async start(): Promise<void> {
+    this.capsReady = server.probe();
     const restored = this.restoreFromURL();
     try {
       await this.core.start();
@@ -191,8 +201,24 @@ class App {
     return null;
   }
 
+  /** Offers what bpfplay serve can do (short links, C, native runs);
+   * on a static host nothing changes. */
   async probeServer(): Promise<void> {
-    /* short links and native runs arrive with the server (issue 9) */
+    const caps = (this.caps = await this.capsReady);
+    const dialectSel = this.el.dialectSel as HTMLSelectElement;
+    if (caps?.share) {
+      this.el.shortBtn = h("button", { class: "bp-btn", id: "short-link", title: "Store this program on the server and copy a short link", onclick: () => this.shortLink() }, "Short link");
+      document.getElementById("share")?.after(this.el.shortBtn);
+    }
+    if (caps?.compile || this.st.dialect === "c") {
+      dialectSel.append(h("option", { value: "c" }, caps?.compile ? "C (clang on the server)" : "C — needs bpfplay serve"));
+      dialectSel.value = this.st.dialect;
+    }
+    if (caps?.run) {
+      this.el.runBtn.before(h("label", { class: "bp-toggle", id: "native-toggle", title: "Run on the server too: the JIT's x86-64 code natively (sandboxed), beside the interpreter" },
+        checkbox(this.useNative, (v) => { this.useNative = v; }), "native"));
+    }
+    metrics.server = caps ? "present" : "none";
   }
 
   showBanner(text: string): void {
@@ -216,6 +242,20 @@ class App {
     this.view = null;
     this.stepper = null;
     this.renderInput();
+    this.analyzeSoon(0);
+  }
+
+  setDialect(d: Dialect): void {
+    const was = this.st.dialect;
+    if (d === "c" || was === "c") {
+      this.st.elf = undefined;
+      this.compiled = null;
+      // The editor's text is in the other language: start from an example.
+      const ex = d === "c" ? cExamples[0] : examples.find((x) => x.dialect === d);
+      if (ex && (d === "c") !== /#include|SEC\(|\breturn\b/.test(this.st.source)) return this.apply({ ...stateFromExample(ex), dialect: d, pane: this.st.pane });
+    }
+    this.st.dialect = d;
+    this.editor.setDialect(d);
     this.analyzeSoon(0);
   }
 
@@ -248,7 +288,10 @@ class App {
     const analyzed = this.st.source;
     let v: LoadView;
     try {
-      if (this.core.has("load")) v = loadView(await this.core.call("load", this.request(false)));
+      const c = await this.compileC();
+      if (c === "stale") return;
+      if (c) v = c;
+      else if (this.core.has("load")) v = loadView(await this.core.call("load", this.request(false)));
       else if (this.st.elf) v = failed("Reading ELF objects is not available in this build of bpfplay yet.");
       else v = assembleView(await this.core.call("assemble", { text: this.st.source, dialect: this.st.dialect }));
     } catch (e) {
@@ -257,6 +300,7 @@ class App {
     }
     if (gen !== this.generation) return; // a newer edit is on its way
     this.view = v;
+    this.nativeRun = null;
     this.stepper = null;
     this.renderAll();
     metrics.lastAnalyzeMs = performance.now() - t0;
@@ -276,6 +320,12 @@ class App {
       this.showPane("run");
       return renderRun(this.el["pane-run"], this.view, this.ctx, false, () => {});
     }
+    const c = await this.compileC();
+    if (c === "stale") return;
+    if (c) {
+      this.view = c;
+      return this.renderAll();
+    }
     let req: LoadRequest;
     try {
       parseHex(this.st.packet ?? "");
@@ -294,10 +344,15 @@ class App {
     const t0 = performance.now();
     const gen = ++this.generation;
     try {
-      const v = loadView(await this.core.call(method, req));
-      if (gen === this.generation) this.view = v;
+      const native = this.useNative && this.caps?.run;
+      const v = native ? await this.runOnServer(req) : loadView(await this.core.call(method, req));
+      if (gen === this.generation) {
+        this.view = v;
+        if (!native) this.nativeRun = null;
+      }
     } catch (e) {
       if (e instanceof CoreError && e.kind === "cancelled") toast("Run cancelled.");
+      else if (e instanceof server.ServerError) toast(server.explain(e, "Running on the server"), 6000);
       else this.view = failed((e as Error).message);
     } finally {
       this.running = false;
@@ -307,6 +362,64 @@ class App {
       metrics.lastRunMs = performance.now() - t0;
       this.renderAll();
     }
+  }
+
+  /** Runs the request on the server, natively and in the interpreter;
+   * the interpreter's answer becomes the view (it has the trace for the
+   * step debugger), both results go to the Run pane side by side. */
+  async runOnServer(req: LoadRequest): Promise<LoadView> {
+    const r = await server.runNative(req);
+    const nv = loadView(r.native);
+    const iv = loadView(r.interp);
+    let note = "";
+    if (nv.run && nv.run.engine && nv.run.engine !== "native") note = `The native runner did not take this program, so ${nv.run.engine === "interp" ? "the interpreter" : nv.run.engine} ran it on both sides. ${nv.warnings.join(" ")}`;
+    else if (!nv.run && (nv.error || nv.warnings.length)) note = `Native: ${nv.error || nv.warnings.join(" ")}`;
+    this.nativeRun = { native: nv.run, interp: iv.run, nativeNS: r.native_ns, interpNS: r.interp_ns, note };
+    return iv;
+  }
+
+  /**
+   * C mode: makes st.elf the object of the editor's C text, compiled by
+   * the server's clang when the text changed. Answers null when the
+   * object is ready, a view that says why there is none (clang's
+   * diagnostics, no server), or "stale" when the text changed meanwhile.
+   */
+  async compileC(): Promise<LoadView | null | "stale"> {
+    const st = this.st;
+    if (st.dialect !== "c" || (st.elf && st.elf.name !== "prog.c")) return null; // not C, or a dropped .o
+    const source = st.source;
+    if (this.compiled?.source === source && st.elf) return null;
+    const caps = await this.capsReady;
+    if (!caps?.compile) {
+      return failed(caps ? `This server cannot compile C: ${caps.reasons?.compile || "it has no clang"}.` : "C programs are compiled by the bpfplay server (clang); this page is served without one. Start it with bpfplay serve, or pick an assembly dialect.");
+    }
+    this.setStatus("idle", "Compiling…", "clang -O2 -g -target bpf on the server");
+    let r: server.CompileResult;
+    try {
+      r = await server.compile(source);
+    } catch (e) {
+      if (this.st.source !== source) return "stale";
+      if (e instanceof server.ServerError && e.retryAfterMs && (e.status === 429 || e.status === 503)) this.analyzeSoon(e.retryAfterMs + 50);
+      return failed(server.explain(e, "Compiling"));
+    }
+    if (this.st.source !== source) return "stale";
+    if (!r.ok || !r.object) {
+      const marks = server.clangMarks(r.diagnostics ?? "").filter((m) => m.severity === "error");
+      return { ...failed(marks[0]?.message ?? (r.diagnostics || "clang failed").split("\n")[0]), asmErrors: marks.map((m) => ({ line: m.line, col: m.col ?? 0, message: m.message })), raw: { clang: r.diagnostics ?? "" } };
+    }
+    const progs = (await this.core.call<{ programs?: { name: string; prog_type: string }[] }>("elf.open", { elf: r.object })).programs ?? [];
+    if (this.st.source !== source) return "stale";
+    if (!progs.length) return { ...failed("The object holds no BPF program: put one in a section, e.g. SEC(\"xdp\")."), raw: { clang: r.diagnostics } };
+    const p = progs.find((x) => x.name === st.elf?.program) ?? progs[0];
+    this.compiled = { source, data: r.object };
+    st.elf = { name: "prog.c", data: r.object, program: p.name };
+    this.el.title.textContent = `prog.c · ${p.name}`;
+    if (p.prog_type && p.prog_type !== st.prog_type) {
+      st.prog_type = p.prog_type;
+      this.fillTypes();
+      this.renderInput();
+    }
+    return null;
   }
 
   // ---------- rendering ----------
@@ -321,6 +434,8 @@ class App {
         if (!this.lines.has(i.pc)) this.lines.set(i.pc, i.line);
       }
     }
+    const isC = this.st.dialect === "c" && this.st.elf?.name === "prog.c";
+    if (isC && v) ({ pcs: this.pcs, lines: this.lines } = server.cLines(v.listing, v.raw, this.editor.text));
     const marks = (v?.asmErrors ?? []).map((e) => ({ line: e.line || 1, col: e.col, message: (e.line ? `${e.line}:${e.col}: ` : "") + e.message, severity: "error" as const }));
     const f = v?.verifier;
     const path = new Set<number>();
@@ -329,7 +444,8 @@ class App {
       marks.push({ line: line ?? 1, col: 0, message: f.error || "rejected", severity: "error" });
       for (const pc of f.path) { const l = this.lines.get(pc); if (l) path.add(l); }
     }
-    this.editor.annotate({ pcs: this.pcs.size ? this.pcs : null, marks, path, current: null });
+    // C keeps its own line numbers; the instruction numbers are in the panes.
+    this.editor.annotate({ pcs: this.pcs.size && this.st.dialect !== "c" ? this.pcs : null, marks, path, current: null });
     this.renderStatus();
     renderVerifier(this.el["pane-verifier"], v, this.ctx);
     this.renderRunPane();
@@ -343,7 +459,7 @@ class App {
   renderStatus(): void {
     const v = this.view;
     if (!v) return this.setStatus("idle", "Working…", "");
-    if (v.asmErrors.length) return this.setStatus("bad", "Does not assemble", v.asmErrors[0].message);
+    if (v.asmErrors.length) return this.setStatus("bad", this.st.dialect === "c" ? "Does not compile" : "Does not assemble", v.asmErrors[0].message);
     const f = v.verifier;
     if (f) {
       if (f.accepted) return this.setStatus("ok", "Accepted", `${f.processed ?? "?"} insns processed · ${this.st.prog_type}`);
@@ -519,7 +635,7 @@ class App {
   // ---------- share, examples, help, keys ----------
 
   async share(): Promise<void> {
-    const frag = await shareFragment(this.st);
+    const frag = await shareFragment(shareable(this.st));
     const url = location.origin + location.pathname.replace(/\/s\/[^/]*$/, "/") + frag;
     history.replaceState(null, "", url);
     try {
@@ -530,11 +646,34 @@ class App {
     }
   }
 
+  /** Stores the state on the server (POST /api/share) and shows the
+   * short link, copied to the clipboard when the browser allows. */
+  async shortLink(): Promise<void> {
+    const btn = this.el.shortBtn as HTMLButtonElement;
+    btn.disabled = true;
+    try {
+      const url = await server.shortLink(shareable(this.st));
+      const copied = await navigator.clipboard.writeText(url).then(() => true, () => false);
+      this.dialog("Short link",
+        h("div", { class: "bp-link-row" },
+          h("input", { type: "text", id: "short-url", readonly: true, value: url, "aria-label": "Short link", onfocus: (e: Event) => (e.target as HTMLInputElement).select() }),
+          h("a", { class: "bp-btn", href: url, target: "_blank", rel: "noopener" }, "Open")),
+        h("p", { class: "bp-note", style: "margin:10px 0 0" }, copied ? "Copied to the clipboard. " : "", "The link names this program's content: it never changes, and sharing the same program again gives the same link."));
+      (document.getElementById("short-url") as HTMLInputElement | null)?.select();
+    } catch (e) {
+      toast(server.explain(e, "Making a short link"), 6000);
+    } finally {
+      btn.disabled = false;
+    }
+  }
+
   showExamples(): void {
-    this.dialog("Examples", h("div", { class: "bp-gallery", id: "gallery" }, ...examples.map((ex) =>
+    // C examples only where the server can compile them; first in C mode.
+    const list = !this.caps?.compile ? examples : this.st.dialect === "c" ? [...cExamples, ...examples] : [...examples, ...cExamples];
+    this.dialog("Examples", h("div", { class: "bp-gallery", id: "gallery" }, ...list.map((ex) =>
       h("button", { class: "bp-ex", "data-example": ex.id, onclick: () => { closeDialog(); this.apply(stateFromExample(ex)); } },
         h("span", { class: "t" }, ex.title), h("span", { class: "d" }, ex.about),
-        h("span", { class: "m" }, h("span", { class: "bp-pill" }, ex.progType), ex.dialect === "cbpf" ? h("span", { class: "bp-pill" }, "classic") : null, ex.expect === "reject" ? h("span", { class: "bp-pill bad" }, "rejected") : null)))));
+        h("span", { class: "m" }, h("span", { class: "bp-pill" }, ex.progType), ex.dialect === "cbpf" ? h("span", { class: "bp-pill" }, "classic") : null, ex.dialect === "c" ? h("span", { class: "bp-pill" }, "C") : null, ex.expect === "reject" ? h("span", { class: "bp-pill bad" }, "rejected") : null)))));
   }
 
   showHelp(): void {
@@ -591,6 +730,12 @@ function stateFromExample(ex: Example): PlaygroundState {
   let packet = templateHex(tmpl);
   if (l3 === "l3") packet = formatHex(parseHex(packet).subarray(14));
   return { v: 1, source: ex.source, dialect: ex.dialect, prog_type: ex.progType, packet, maps: ex.maps.map((m) => ({ ...m })) };
+}
+
+/** The state as shared: a C program travels as C (the object is
+ * compiled again when the link is opened). */
+function shareable(st: PlaygroundState): PlaygroundState {
+  return st.dialect === "c" && st.elf?.name === "prog.c" ? { ...st, elf: undefined } : st;
 }
 
 function failed(message: string): LoadView {

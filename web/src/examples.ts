@@ -1,6 +1,9 @@
 // The examples gallery. Each example is a source file in web/examples
 // whose leading ";;" lines say how to load it (program type, dialect,
-// packet template, maps, expected verdict) and what it teaches.
+// packet template, maps, expected verdict) and what it teaches. C
+// examples (".c.txt": esbuild's text loader) use "//!" for the same
+// lines, so the file stays valid C; the gallery shows them only when a
+// bpfplay server can compile C.
 
 import type { MapSpec } from "./api";
 import e01 from "../examples/01-xdp-drop-port.s";
@@ -16,13 +19,14 @@ import e10 from "../examples/10-tcpdump.s";
 import e11 from "../examples/11-iptables.s";
 import e12 from "../examples/12-ringbuf.s";
 import e13 from "../examples/13-trace-printk.s";
+import c01 from "../examples/14-xdp-count.c.txt";
 
 export interface Example {
   id: string;
   title: string;
   about: string;
   progType: string;
-  dialect: "kernel" | "conformance" | "cbpf";
+  dialect: "kernel" | "conformance" | "cbpf" | "c";
   packet: string; // template id, "/l3" strips the Ethernet header
   maps: MapSpec[];
   expect: "accept" | "reject";
@@ -34,7 +38,7 @@ export function parseExample(id: string, text: string): Example {
   const ex: Example = { id, title: id, about: "", progType: "socket_filter", dialect: "kernel", packet: "ipv4-udp", maps: [], expect: "accept", source: "" };
   const body: string[] = [];
   for (const line of text.split("\n")) {
-    const m = /^;;\s*([\w-]+):\s*(.*)$/.exec(line);
+    const m = /^(?:;;|\/\/!)\s*([\w-]+):\s*(.*)$/.exec(line);
     if (!m) {
       body.push(line);
       continue;
@@ -65,3 +69,6 @@ export const examples: Example[] = [
   ["null-check-missing", e05], ["null-check-fixed", e06], ["bounded-loop", e07], ["bpf-to-bpf-call", e08],
   ["tail-call", e09], ["tcpdump", e10], ["iptables", e11], ["ringbuf", e12], ["trace-printk", e13],
 ].map(([id, text]) => parseExample(id, text));
+
+/** Examples in C, for the server's clang (C mode). */
+export const cExamples: Example[] = [["c-xdp-count", c01]].map(([id, text]) => ({ ...parseExample(id, text), dialect: "c" as const }));

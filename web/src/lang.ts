@@ -72,10 +72,63 @@ function language(dialect: State["dialect"]) {
   });
 }
 
+// C for the server's clang (C mode, bpfplay serve only): keywords,
+// types, preprocessor lines, comments across lines, strings, numbers and
+// calls. A few dozen lines instead of a full C grammar package.
+const cKeywords = new Set(("auto break case const continue default do else enum extern for goto if inline register restrict return " +
+  "sizeof static struct switch typedef union volatile while _Static_assert __attribute__ __always_inline __section asm __asm__ __volatile__").split(" "));
+const cTypes = /^(void|char|short|int|long|unsigned|signed|float|double|bool|_Bool|size_t|u?int(8|16|32|64)_t|__[us](8|16|32|64)|__be(16|32|64)|__le(16|32|64)|__wsum|__sum16)$/;
+
+interface CState {
+  comment: boolean;
+}
+
+const cLanguage = StreamLanguage.define<CState>({
+  name: "c",
+  startState: () => ({ comment: false }),
+  token(stream, state) {
+    if (state.comment) {
+      state.comment = !stream.match(/^.*?\*\//);
+      if (state.comment) stream.skipToEnd();
+      return "comment";
+    }
+    if (stream.eatSpace()) return null;
+    if (stream.match("//")) {
+      stream.skipToEnd();
+      return "comment";
+    }
+    if (stream.match("/*")) {
+      state.comment = !stream.match(/^.*?\*\//);
+      if (state.comment) stream.skipToEnd();
+      return "comment";
+    }
+    if (stream.sol() || /^\s*$/.test(stream.string.slice(0, stream.start))) {
+      if (stream.match(/^#\s*\w+/)) return "meta";
+    }
+    if (stream.match(/^"(?:[^"\\]|\\.)*"?/) || (/^\s*#\s*include/.test(stream.string) && stream.match(/^<[\w./]+>/))) return "string";
+    if (stream.match(/^'(?:[^'\\]|\\.)*'?/)) return "string";
+    if (stream.match(/^(0x[0-9a-fA-F]+|\d+(\.\d*)?)([uUlL]*)\b/)) return "number";
+    if (stream.match(/^[A-Za-z_]\w*/)) {
+      const w = stream.current();
+      if (cKeywords.has(w)) return "keyword";
+      if (cTypes.test(w)) return "typeName";
+      if (/^[A-Z][A-Z0-9_]+$/.test(w) && w !== "SEC") return "labelName"; // macros and constants: XDP_PASS
+      if (/^\s*\(/.test(stream.string.slice(stream.pos))) return "variableName.function";
+      return "name";
+    }
+    if (stream.match(/^(->|\+\+|--|<<=?|>>=?|[-+*/%&|^!=<>]=?|&&|\|\||[~?:])/)) return "operator";
+    if (stream.match(/^[()[\]{},;.]/)) return "punctuation";
+    stream.next();
+    return null;
+  },
+  languageData: { commentTokens: { line: "//", block: { open: "/*", close: "*/" } } },
+});
+
 export const languages = {
   kernel: language("kernel"),
   conformance: language("conformance"),
   cbpf: language("cbpf"),
+  c: cLanguage,
 };
 
 // Colours are CSS variables (app.css), so light and dark themes need no
@@ -92,5 +145,7 @@ export const highlight = syntaxHighlighting(
     { tag: t.function(t.variableName), color: "var(--syn-function)" },
     { tag: t.operator, color: "var(--syn-operator)" },
     { tag: t.punctuation, color: "var(--syn-punct)" },
+    { tag: t.meta, color: "var(--syn-keyword)" },
+    { tag: t.string, color: "var(--syn-number)" },
   ]),
 );

@@ -13,6 +13,20 @@ export interface PaneContext {
   progType(): string;
   /** Why a part of the pipeline is missing in this build, or "". */
   missing(what: "verify" | "run" | "jit"): string;
+  /** The last run on the server, natively and in the interpreter. */
+  native?(): NativeComparison | null;
+}
+
+/** One program run twice by `bpfplay serve` (POST /api/run): as x86-64
+ * machine code in the JIT's sandboxed runner, and in the interpreter. */
+export interface NativeComparison {
+  native: RunView | null;
+  interp: RunView | null;
+  /** The server's wall time for each (verify + JIT + run), ns. */
+  nativeNS: number;
+  interpNS: number;
+  /** Why the native side did not run natively or not at all, or "". */
+  note: string;
 }
 
 export function empty(title: string, text: string): HTMLElement {
@@ -59,6 +73,13 @@ function linkify(text: string, ctx: PaneContext): Node {
 
 export function renderVerifier(el: HTMLElement, v: LoadView | null, ctx: PaneContext): void {
   if (!v) return clear(el, empty("Nothing to verify yet", "Write a program or open an example."));
+  if (typeof v.raw?.clang === "string") {
+    // C mode: clang's own text, with the source lines and carets it prints.
+    const n = v.asmErrors.length;
+    return clear(el,
+      h("div", { class: "bp-msg bad", "data-testid": "clang-error" }, n ? `clang could not compile the program: ${n} error${n > 1 ? "s" : ""}, marked in the editor.` : v.error || "clang could not compile the program."),
+      v.raw.clang ? section("clang", h("pre", { class: "bp-card bp-log mono bp-clang" }, v.raw.clang)) : null);
+  }
   if (v.asmErrors.length) {
     return clear(el,
       h("div", { class: "bp-msg bad" }, `The program does not assemble: ${v.asmErrors.length} error${v.asmErrors.length > 1 ? "s" : ""}. They are marked in the editor.`),
@@ -97,10 +118,8 @@ export function spacedHex(s: string): string {
   return s.replace(/(..)(?!$)/g, "$1 ");
 }
 
-/** r0 explained for the program type. */
-function retvalCard(run: RunView, ctx: PaneContext): HTMLElement {
-  const r = run.retval!;
-  const t = retvalText(r);
+/** r0's name and meaning for the program type ("XDP_DROP"). */
+function retvalMeaning(r: bigint, run: RunView, ctx: PaneContext): { name: string; doc: string } {
   const u32 = Number(BigInt.asUintN(32, r));
   const rets = ctx.returns();
   let name = "";
@@ -116,6 +135,14 @@ function retvalCard(run: RunView, ctx: PaneContext): HTMLElement {
     name = u32 === 0 ? "drop" : "accept";
     doc = u32 === 0 ? "the packet is dropped" : u32 === 0xffffffff ? "keep the whole packet" : `keep the first ${u32} bytes`;
   }
+  return { name, doc };
+}
+
+/** r0 explained for the program type. */
+function retvalCard(run: RunView, ctx: PaneContext): HTMLElement {
+  const r = run.retval!;
+  const t = retvalText(r);
+  const { name, doc } = retvalMeaning(r, run, ctx);
   return h("div", { class: "bp-card pad" }, h("div", { class: "bp-r0" },
     h("span", { class: "k bp-note" }, "r0"),
     h("span", { class: "v", "data-testid": "r0" }, t.dec),
@@ -191,10 +218,12 @@ export function renderRun(el: HTMLElement, v: LoadView | null, ctx: PaneContext,
   if (!run.ok) parts.push(h("div", { class: "bp-msg bad", "data-testid": "run-error" },
     run.faultPC !== null ? h("a", { href: "#", class: "pc", onclick: (e: Event) => { e.preventDefault(); ctx.goToPC(run.faultPC!); } }, `insn ${run.faultPC}`) : null,
     run.faultPC !== null ? ": " : "", run.error || `the run failed (errno ${run.errno})`));
-  if (run.retval !== null) parts.push(section("Result", retvalCard(run, ctx)));
+  const cmp = ctx.native?.();
+  if (cmp) parts.push(nativeSection(cmp, ctx));
+  else if (run.retval !== null) parts.push(section("Result", retvalCard(run, ctx)));
   const facts: [string, string][] = [];
   if (run.executed !== null) facts.push(["insns executed", String(run.executed)]);
-  if (run.ns !== null) facts.push(["time", run.ns < 1e4 ? `${run.ns} ns` : `${(run.ns / 1e6).toFixed(2)} ms`]);
+  if (run.ns !== null && !cmp) facts.push(["time", run.ns < 1e4 ? `${run.ns} ns` : `${(run.ns / 1e6).toFixed(2)} ms`]);
   if (facts.length) parts.push(h("div", { class: "bp-stats bp-section" }, ...facts.map(([k, x]) => h("div", { class: "bp-stat" }, h("div", { class: "k" }, k), h("div", { class: "v" }, x)))));
   parts.push(section("trace_printk", run.output.length ? h("pre", { class: "bp-card bp-log mono", "data-testid": "trace-output" }, run.output.join("\n")) : h("div", { class: "bp-note" }, "No output.")));
   if (run.ringbuf.length) parts.push(section("Ring buffer", h("div", { class: "bp-card" }, h("table", { class: "bp-table" }, ...run.ringbuf.map((r, i) => h("tr", null, h("td", { class: "num" }, String(i)), h("td", null, spacedHex(r))))))));
@@ -210,6 +239,53 @@ export function renderRun(el: HTMLElement, v: LoadView | null, ctx: PaneContext,
     stepperHost(host, run);
   }
   clear(el, ...parts);
+}
+
+function duration(ns: number | null): string {
+  if (ns === null) return "—";
+  if (ns < 1e4) return `${ns} ns`;
+  if (ns < 1e7) return `${(ns / 1e3).toFixed(1)} µs`;
+  return `${(ns / 1e6).toFixed(1)} ms`;
+}
+
+/** The two engines side by side, with a verdict on whether they agree. */
+function nativeSection(c: NativeComparison, ctx: PaneContext): HTMLElement {
+  const column = (engine: "native" | "interp", title: string, sub: string, run: RunView | null, wallNS: number) => {
+    let result: Node;
+    if (run?.retval !== null && run?.retval !== undefined) {
+      const t = retvalText(run.retval);
+      const { name } = retvalMeaning(run.retval, run, ctx);
+      result = h("div", { class: "bp-r0" }, h("span", { class: "k bp-note" }, "r0"), h("span", { class: "v", "data-testid": `r0-${engine}` }, t.dec), h("span", { class: "mono bp-note" }, t.hex), name ? h("span", { class: "name" }, name) : null);
+    } else {
+      result = h("div", { class: "bp-msg bad", "data-testid": `r0-${engine}` }, run ? run.error || `the run failed (errno ${run.errno})` : "did not run");
+    }
+    const fact = (k: string, v: string, title = "") => h("span", { title }, h("span", { class: "k" }, k), " ", h("b", { class: "mono" }, v));
+    return h("div", { class: "bp-card pad bp-engine", "data-engine": engine },
+      h("div", { class: "bp-engine-head" }, h("strong", null, title), h("span", { class: "bp-note" }, sub)),
+      result,
+      h("div", { class: "bp-kv" },
+        fact("run", duration(run?.ns ?? null), "the program's own run time, as the engine measured it"),
+        fact("request", duration(wallNS), "the server's wall time for verify + JIT + run"),
+        run?.executed !== null && run?.executed !== undefined ? fact("insns", String(run.executed)) : null));
+  };
+  const a = c.native?.retval ?? null;
+  const b = c.interp?.retval ?? null;
+  let verdict: HTMLElement;
+  if (a !== null && b !== null && a === b) {
+    const { name } = retvalMeaning(a, c.interp!, ctx);
+    verdict = h("div", { class: "bp-msg ok", "data-testid": "engines-verdict", "data-agree": "true" }, `✓ Both engines return r0 = ${retvalText(a).dec}${name ? ` (${name})` : ""}.`);
+  } else if (a !== null && b !== null) {
+    verdict = h("div", { class: "bp-msg bad", "data-testid": "engines-verdict", "data-agree": "false" }, `✕ The engines disagree: native r0 = ${retvalText(a).dec}, interpreter r0 = ${retvalText(b).dec}. One of them has a bug — please report it.`);
+  } else {
+    verdict = h("div", { class: "bp-msg warn", "data-testid": "engines-verdict", "data-agree": "unknown" }, `Only ${a !== null ? "the native run" : b !== null ? "the interpreter" : "neither engine"} returned a value.`);
+  }
+  const outDiffers = c.native?.dataOut && c.interp?.dataOut && c.native.dataOut !== c.interp.dataOut;
+  return section("Native and interpreter", verdict,
+    c.note ? h("div", { class: "bp-msg warn", "data-testid": "native-note" }, c.note) : null,
+    outDiffers ? h("div", { class: "bp-msg bad" }, "The packets after the run differ between the engines.") : null,
+    h("div", { class: "bp-engines" },
+      column("native", "Native", "x86-64 JIT · sandboxed on the server", c.native, c.nativeNS),
+      column("interp", "Interpreter", "bpfplay's interpreter on the server", c.interp, c.interpNS)));
 }
 
 export function renderJIT(el: HTMLElement, v: LoadView | null, ctx: PaneContext): void {

@@ -9,7 +9,8 @@ import type { MapSpec } from "./api";
 export interface PlaygroundState {
   v: 1;
   source: string;
-  dialect: "kernel" | "conformance" | "cbpf";
+  /** "c": C compiled by the server's clang (bpfplay serve), see server.ts. */
+  dialect: "kernel" | "conformance" | "cbpf" | "c";
   prog_type: string;
   /** Packet bytes, hex. */
   packet?: string;
@@ -25,7 +26,7 @@ export interface PlaygroundState {
   pane?: string;
 }
 
-export const DIALECTS = ["kernel", "conformance", "cbpf"] as const;
+export const DIALECTS = ["kernel", "conformance", "cbpf", "c"] as const;
 
 export class ShareError extends Error {}
 
