@@ -14,27 +14,67 @@ import (
 
 // compileJIT emits the x86-64 code Linux 6.1's JIT would, at the
 // reference kernel's addresses, with a listing that maps machine code to
-// eBPF instructions.
+// eBPF instructions. A verified program is compiled in its xlated form,
+// as the kernel compiles it: the listing's slots are then xlated slots
+// (response.xlated), each with the original instruction it came from
+// where known. A program that skipped the verifier is compiled as
+// written.
 func compileJIT(req *Request, p *program, resp *Response) {
 	opts := jit.DisplayOptions{MapNames: p.mapName, Syntax: jit.ATT}
 	if req.JITSyntax == "intel" {
 		opts.Syntax = jit.Intel
 	}
-	if v := resp.Verifier; v != nil && v.Accepted {
+	prog, program := p.prog, "as_written"
+	if p.xl != nil {
+		prog, program = p.xl.withMapIndices(), "xlated"
+		opts.Xlated, opts.StackDepth = true, p.xl.stackDepth
+	} else if v := resp.Verifier; v != nil && v.Accepted {
 		opts.StackDepth = v.Stats.StackDepth
 	}
-	d, err := jit.CompileForDisplay(p.prog, opts)
+	d, err := jit.CompileForDisplay(prog, opts)
 	if err != nil {
 		resp.Diagnostics = append(resp.Diagnostics, Diagnostic{Severity: "error", Stage: "jit", Message: fmt.Sprintf("JIT: %v", err)})
 		resp.OK = false
 		return
 	}
-	resp.JIT = &JITResult{Code: d.Image.Code, FuncLens: d.Image.FuncLens(), Listing: d.Listing}
+	lines := make([]JITLine, len(d.Listing))
+	for i, l := range d.Listing {
+		lines[i] = JITLine{Line: l}
+		switch {
+		case l.Slot < 0:
+		case p.xl == nil:
+			o := l.Slot
+			lines[i].OrigSlot = &o
+		default:
+			if o := p.xl.origSlot(l.Slot, p.prog); o >= 0 {
+				lines[i].OrigSlot = &o
+			}
+		}
+	}
+	resp.JIT = &JITResult{Program: program, Code: d.Image.Code, FuncLens: d.Image.FuncLens(), Listing: lines}
 }
 
-// jitRecord fills a record's jited and jited_func_lens, and jit_run when
-// the program can run natively: test_bpf-style records whose r1 is the
-// raw context buffer, without legacy packet loads (they need an skb).
+// jitXlatedRecord fills a verified record's jited and jited_func_lens
+// with the JIT's image of the verifier's xlated program, as the kernel
+// reports them (at the reference kernel's addresses), and with native,
+// its jit_run: the xlated program run natively the way the kernel's
+// BPF_PROG_TEST_RUN runs it.
+func jitXlatedRecord(ctx context.Context, in *record.In, out *record.Out, xl *xlatedProg, native bool) {
+	img, err := jit.CompileDisplayImage(xl.withMapIndices(), jit.DisplayOptions{Xlated: true, StackDepth: xl.stackDepth})
+	if err != nil {
+		out.Error = strings.TrimSpace(out.Error + " jit: " + err.Error())
+		return
+	}
+	out.Jited, out.JitedFuncLens = img.Code, img.FuncLens()
+	if native && in.TestRun != nil {
+		out.JitRun = nativeRecordRun(ctx, in, xl)
+	}
+}
+
+// jitRecord fills an unverified record's jited and jited_func_lens with
+// the JIT's image of the program as written, and jit_run when the
+// program can run natively: test_bpf-style records whose r1 is the raw
+// context buffer, without legacy packet loads (they need an skb).
 func jitRecord(ctx context.Context, in *record.In, out *record.Out) {
 	slots, _, err := verifier.FromRecord(in, false)
 	if err != nil {

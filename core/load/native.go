@@ -7,28 +7,38 @@ import (
 
 	"github.com/bpfplay/bpfplay/core/isa"
 	"github.com/bpfplay/bpfplay/core/progtype"
+	"github.com/bpfplay/bpfplay/core/record"
 	"github.com/bpfplay/bpfplay/core/verifier"
 	"github.com/bpfplay/bpfplay/jit/native"
 )
 
 // runNative executes the JIT's machine code for real, in the sandboxed
-// child of package native. It reports false when it cannot (another
-// platform, or a program that reads its context: the native runner
-// passes the packet as raw memory in r1/r2, so context fields would read
-// garbage); the caller then runs the interpreter and says why.
+// child of package native. A verified program runs as the kernel runs
+// it: its xlated form (context accesses converted to struct sk_buff /
+// xdp_buff offsets, helpers called by kernel address, inlined map
+// lookups) on a kernel-layout context built from the run's packet and
+// context, like BPF_PROG_TEST_RUN's. A program that skipped the
+// verifier runs as written with the packet as raw memory (r1, r2).
+// runNative reports false when it cannot run (another platform, or an
+// unverified program that reads its context, whose uapi offsets mean
+// nothing to a kernel-layout context); the caller then runs the
+// interpreter and says why.
 func runNative(ctx context.Context, req *Request, p *program, pt *progtype.Type, states [][]verifier.State, resp *Response) bool {
 	if err := native.Available(); err != nil {
 		resp.warn("run", "native execution is not available here ("+err.Error()+"): the interpreter ran the program")
 		return false
 	}
-	if p.classic != nil || usesCtx(p.prog, states) {
-		resp.warn("run", "the native runner passes the packet as raw memory (r1, r2) and has no "+pt.Name+" context yet: this program reads its context, so the interpreter ran it")
+	var nreq *native.Request
+	switch {
+	case p.xl != nil:
+		nreq = p.xl.nativeRequest(pt.Name, false, &record.TestRun{Data: req.Run.Data, Ctx: req.Run.Ctx}, p.maps)
+	case p.classic != nil || usesCtx(p.prog, states):
+		resp.warn("run", "without the verifier's rewrites the native runner passes the packet as raw memory (r1, r2), with no "+pt.Name+" context: this program reads its context, so the interpreter ran it")
 		return false
+	default:
+		nreq = &native.Request{Insns: p.prog.Encode(), Mem: req.Run.Data, Maps: p.maps}
 	}
-	nreq := &native.Request{Insns: p.prog.Encode(), Mem: req.Run.Data, Maps: p.maps, Seed: req.Run.Seed, Repeat: req.Run.Repeat}
-	if resp.Verifier != nil {
-		nreq.StackDepth = resp.Verifier.Stats.StackDepth
-	}
+	nreq.Seed, nreq.Repeat = req.Run.Seed, req.Run.Repeat
 	start := time.Now()
 	res, err := native.Run(ctx, nreq)
 	rr := &RunResult{Engine: "native", DurationNs: time.Since(start).Nanoseconds()}
@@ -45,6 +55,9 @@ func runNative(ctx context.Context, req *Request, p *program, pt *progtype.Type,
 	rr.OK, rr.R0, rr.Retval = true, res.R0, uint32(res.R0)
 	rr.RetvalName = pt.ReturnName(uint64(rr.Retval))
 	rr.DataOut = res.Mem
+	if nreq.Xlated {
+		rr.DataOut = res.DataOut
+	}
 	for _, line := range res.Output {
 		rr.TracePipe += line
 	}
@@ -59,6 +72,48 @@ func runNative(ctx context.Context, req *Request, p *program, pt *progtype.Type,
 		rr.DurationNs = int64(res.MedianNs)
 	}
 	return true
+}
+
+// nativeRequest is the native runner's request for the xlated program
+// on a test run's input: with rawCtx (Linux's test_bpf module), the
+// context buffer as raw memory in r1; otherwise the program type's
+// kernel-layout context built from the packet and the uapi context.
+func (x *xlatedProg) nativeRequest(progType string, rawCtx bool, tr *record.TestRun, maps []record.Map) *native.Request {
+	req := &native.Request{Insns: x.prog.Encode(), Xlated: true, MapIDs: x.mapIDs, Maps: maps, StackDepth: x.stackDepth}
+	switch {
+	case rawCtx:
+		req.Mem = tr.Ctx
+	default:
+		req.ProgType, req.Data, req.Ctx = progType, tr.Data, tr.Ctx
+	}
+	return req
+}
+
+// nativeRecordRun runs a verified record's xlated program natively once
+// (jit_run), on the record's test run input.
+func nativeRecordRun(ctx context.Context, in *record.In, x *xlatedProg) *record.Run {
+	if native.Available() != nil {
+		return nil
+	}
+	testBPF := in.Source == "test_bpf"
+	if testBPF {
+		// test_bpf's legacy packet loads read an skb the raw context
+		// is not.
+		if slots, err := isa.UnmarshalSlots(in.Insns); err != nil {
+			return nil
+		} else if p, err := isa.Pair(slots); err != nil || hasLegacyLoads(p) {
+			return nil
+		}
+	}
+	res, err := native.Run(ctx, x.nativeRequest(in.ProgType, testBPF, in.TestRun, in.Maps))
+	if err != nil {
+		return &record.Run{OK: false, Errno: errnoEINVAL, Error: err.Error()}
+	}
+	r := &record.Run{OK: true, Retval: uint32(res.R0), DataOut: res.DataOut}
+	if testBPF {
+		r.DataOut = nil
+	}
+	return r
 }
 
 func (r *Response) warn(stage, msg string) {

@@ -14,7 +14,9 @@ type RecordOptions struct {
 	// NoVerify runs programs without the verifier, as Linux's test_bpf
 	// module does; ok then only says the record could be read.
 	NoVerify bool
-	// JIT fills jited/jited_func_lens (and jit_run natively).
+	// JIT runs the program natively too (jit_run), and without the
+	// verifier JIT-compiles the program as written (jited). Verified
+	// programs always get jited: the JIT's image of the xlated program.
 	JIT bool
 	// Budget caps executed instructions per run (0: the default).
 	Budget int64
@@ -36,15 +38,21 @@ func Record(ctx context.Context, in *record.In, opt RecordOptions) *record.Out {
 		return classicRecord(in, out)
 	}
 	out.OK = true
+	var xl *xlatedProg
 	if !opt.NoVerify {
-		if !verifyRecord(ctx, in, out) {
+		accepted, x := verifyRecord(ctx, in, out)
+		if !accepted {
 			return out
 		}
+		xl = x
 	}
 	if in.TestRun != nil {
 		out.Run = runRecord(ctx, in, opt)
 	}
-	if opt.JIT {
+	switch {
+	case xl != nil:
+		jitXlatedRecord(ctx, in, out, xl, opt.JIT)
+	case opt.JIT && opt.NoVerify:
 		jitRecord(ctx, in, out)
 	}
 	return out

@@ -3,6 +3,7 @@ package load
 import (
 	"github.com/bpfplay/bpfplay/core/interp"
 	"github.com/bpfplay/bpfplay/core/record"
+	"github.com/bpfplay/bpfplay/jit"
 )
 
 // Response is everything the pipeline learned about a request. Sections
@@ -141,8 +142,24 @@ type OutputRecord struct {
 
 // JITResult is the x86-64 image and its listing.
 type JITResult struct {
+	// Program says which program was compiled: "xlated" (the verifier's
+	// rewritten program, what the kernel JITs: the listing's slots are
+	// those of Response.Xlated) or "as_written" (no_verify: the listing's
+	// slots are those of Response.Listing).
+	Program  string     `json:"program"`
 	Code     record.Hex `json:"code"`
 	FuncLens []int      `json:"func_lens"`
 	// Listing maps machine code to eBPF instructions.
-	Listing any `json:"listing,omitempty"`
+	Listing []JITLine `json:"listing,omitempty"`
+}
+
+// JITLine is one x86-64 instruction of the JIT listing: jit.Line (off,
+// addr, bytes, text, slot, func, note) and the slot of the instruction as
+// loaded (Response.Listing) it comes from.
+type JITLine struct {
+	jit.Line
+	// OrigSlot is the slot in Response.Listing of the instruction the
+	// machine code was compiled from; absent for the prologue and for
+	// xlated instructions with no one source (see alignXlated).
+	OrigSlot *int `json:"orig_slot,omitempty"`
 }

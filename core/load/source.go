@@ -35,6 +35,8 @@ type program struct {
 	cLine []string
 	// states are the verifier's per-slot states, once verified.
 	states [][]verifier.State
+	// xl is the verifier's rewritten program, once accepted.
+	xl *xlatedProg
 }
 
 // inputError is a problem with the request itself (as opposed to a

@@ -25,13 +25,14 @@ func errnoName(errno int) string {
 }
 
 // verifyIn runs the verifier on a program record, privileged or not.
-func verifyIn(in *record.In, unpriv bool, states bool) (*verifier.Result, error) {
+// The options it used say which map got which id.
+func verifyIn(in *record.In, unpriv bool, states bool) (*verifier.Result, *verifier.Options, error) {
 	slots, opts, err := verifier.FromRecord(in, unpriv)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	opts.NoStates = !states
-	return verifier.VerifySlots(slots, opts), nil
+	return verifier.VerifySlots(slots, opts), opts, nil
 }
 
 // verify runs the verifier for a request; it reports false when the
@@ -44,7 +45,7 @@ func verify(ctx context.Context, req *Request, p *program, resp *Response) bool 
 		level = 1
 	}
 	in.LogLevel = &level
-	res, err := verifyIn(in, req.Unpriv, true)
+	res, opts, err := verifyIn(in, req.Unpriv, true)
 	if err != nil {
 		resp.fail(inputErr("verify", "%v", err))
 		return false
@@ -83,8 +84,8 @@ func verify(ctx context.Context, req *Request, p *program, resp *Response) bool 
 		resp.Diagnostics = append(resp.Diagnostics, d)
 		return false
 	}
-	if xl, err := isa.Pair(res.Xlated); err == nil {
-		resp.Xlated = xlatedListing(xl)
+	if p.xl = newXlated(res, opts, p.prog); p.xl != nil {
+		resp.Xlated = xlatedListing(p.xl.prog)
 	}
 	depth := 0
 	if len(res.StackDepth) > 0 {
@@ -128,16 +129,17 @@ func (p *program) lineOfSlot(slot int) int {
 
 // verifyRecord verifies a record's program, filling the load fields of
 // out (and out.Unpriv when the record asks for an unprivileged load);
-// it reports whether the privileged load was accepted.
-func verifyRecord(ctx context.Context, in *record.In, out *record.Out) bool {
-	res, err := verifyIn(in, false, false)
+// it reports whether the privileged load was accepted, and returns its
+// xlated program (nil when rejected or when it does not decode).
+func verifyRecord(ctx context.Context, in *record.In, out *record.Out) (bool, *xlatedProg) {
+	res, opts, err := verifyIn(in, false, false)
 	if err != nil {
 		out.OK, out.Errno, out.Error = false, errnoEINVAL, err.Error()
-		return false
+		return false, nil
 	}
 	fillLoad(out, res)
 	if in.Unpriv {
-		ures, err := verifyIn(in, true, false)
+		ures, _, err := verifyIn(in, true, false)
 		u := &record.Out{Name: in.Name}
 		if err != nil {
 			u.Errno, u.Error = errnoEINVAL, err.Error()
@@ -147,7 +149,10 @@ func verifyRecord(ctx context.Context, in *record.In, out *record.Out) bool {
 		}
 		out.Unpriv = u
 	}
-	return res.Accepted
+	if !res.Accepted {
+		return false, nil
+	}
+	return true, newXlated(res, opts, nil)
 }
 
 func fillLoad(out *record.Out, res *verifier.Result) {

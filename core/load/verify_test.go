@@ -121,14 +121,18 @@ func TestLoadNative(t *testing.T) {
 	}
 	tests := []struct {
 		name, src, engine, warn string
+		noVerify                bool
 		r0                      uint64
 	}{
-		{"pure computation runs natively", "r0 = 6\nr0 *= 7\nexit", "native", "", 42},
-		{"a context reader falls back", "r0 = *(u32 *)(r1 +0)\nexit", "interpreter", "reads its context", 0},
+		{"pure computation runs natively", "r0 = 6\nr0 *= 7\nexit", "native", "", false, 42},
+		// skb->len of a 64-byte frame after eth_type_trans pulled the
+		// Ethernet header: the xlated load reads struct sk_buff's len.
+		{"a context reader runs its xlated form natively", "r0 = *(u32 *)(r1 +0)\nexit", "native", "", false, 50},
+		{"an unverified context reader falls back", "r0 = *(u32 *)(r1 +0)\nexit", "interpreter", "reads its context", true, 50},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			r := load.Load(context.Background(), &load.Request{Source: load.Source{Text: tc.src}, Run: &load.RunOptions{Engine: "native", Data: make([]byte, 14)}})
+			r := load.Load(context.Background(), &load.Request{Source: load.Source{Text: tc.src}, NoVerify: tc.noVerify, Run: &load.RunOptions{Engine: "native", Data: make([]byte, 64)}})
 			if r.Run == nil || !r.Run.OK || r.Run.Engine != tc.engine || r.Run.R0 != tc.r0 {
 				t.Fatalf("run = %+v, want engine %s r0 %d", r.Run, tc.engine, tc.r0)
 			}

@@ -52,12 +52,25 @@ type Figures struct {
 	Errno     Count // both reject: same errno
 	Insns     Count // both accept: same insns_processed
 	Xlated    Count // both accept and the kernel recorded xlated: equal, addresses aside
-	Unpriv    Count // the record has an unprivileged answer: same verdict
-	UnprivErr Count // both reject unprivileged: error line found
-	Run       Count // the kernel ran it and so did we: same retval (and data_out)
+	// Jited: both accept and the kernel recorded jited: our JIT's image of
+	// our xlated program equals the kernel's, per-load values aside
+	// (PerLoad). The end-to-end figure: source -> verifier -> xlated ->
+	// JIT.
+	Jited Count
+	// JitedRehi32 counts the jited comparisons made with the kernel's
+	// random BPF_F_TEST_RND_HI32 constants put into our xlated program
+	// (poisonDiff).
+	JitedRehi32 int
+	Unpriv      Count // the record has an unprivileged answer: same verdict
+	UnprivErr   Count // both reject unprivileged: error line found
+	Run         Count // the kernel ran it and so did we: same retval (and data_out)
 	// RunExpect covers records the kernel was not asked about (classic
 	// programs): our retval against the test's own expect.retval.
 	RunExpect Count
+	// NativeInterp: we ran the program both natively (jit_run, batch
+	// --jit) and in the interpreter: same retval and data_out.
+	// NativeKernel: the kernel ran it and so did our native run.
+	NativeInterp, NativeKernel Count
 
 	// Disagree lists record names by category.
 	Disagree map[string][]string
@@ -78,6 +91,7 @@ func (f *Figures) Add(ours *record.Out, in *record.In) {
 		if in.Expect != nil && in.Expect.Retval != nil && ours.Run != nil {
 			f.addExpect(ours, in)
 		}
+		f.addNative(ours, in)
 		return
 	}
 	if f.RunsOnly {
@@ -106,12 +120,16 @@ func (f *Figures) Add(ours *record.Out, in *record.In) {
 		if ours.InsnsProcessed != k.InsnsProcessed {
 			f.note("insns_processed differs", in.Name)
 		}
+		xlatedSame := true
 		if len(k.Xlated) > 0 {
-			same := SameXlated(ours.Xlated, k.Xlated)
-			f.Xlated.add(same)
-			if !same {
+			xlatedSame = SameXlated(ours.Xlated, k.Xlated)
+			f.Xlated.add(xlatedSame)
+			if !xlatedSame {
 				f.note("xlated differs", in.Name)
 			}
+		}
+		if len(k.Jited) > 0 {
+			f.addJited(ours, k, xlatedSame, in.Name)
 		}
 	}
 	if in.Unpriv && k.Unpriv != nil && ours.Unpriv != nil {
@@ -130,7 +148,67 @@ func (f *Figures) Add(ours *record.Out, in *record.In) {
 	f.addRun(ours, in)
 }
 
+// addJited compares our JIT image with the kernel's (JitedDiff; with the
+// kernel's random constants for BPF_F_TEST_RND_HI32: poisonDiff), filing a
+// difference under the first cause that explains it: no image, a
+// different xlated program (the JIT cannot then agree), a different
+// length (usually a different instruction form or jump size), or
+// different bytes.
+func (f *Figures) addJited(ours, k *record.Out, xlatedSame bool, name string) {
+	diff := "no image"
+	if len(ours.Jited) > 0 {
+		diff = JitedDiff(ours.Jited, k.Jited, ours.JitedFuncLens, k.JitedFuncLens)
+	}
+	if diff != "" && len(ours.Jited) > 0 {
+		if d, ok := poisonDiff(ours, k); ok {
+			diff = d
+			f.JitedRehi32++
+		}
+	}
+	f.Jited.add(diff == "")
+	switch {
+	case diff == "":
+	case len(ours.Jited) == 0:
+		f.note("jited: no image of ours", name)
+	case !xlatedSame:
+		f.note("jited differs (xlated differs too)", name)
+	case len(ours.Jited) != len(k.Jited) || fmt.Sprint(ours.JitedFuncLens) != fmt.Sprint(k.JitedFuncLens):
+		f.note("jited differs: length", name)
+	default:
+		f.note("jited differs: bytes", name)
+	}
+}
+
+func sameRun(a, b *record.Run) bool {
+	return a.Retval == b.Retval && (len(b.DataOut) == 0 || bytes.Equal(a.DataOut, b.DataOut))
+}
+
+// addNative compares a native run (jit_run) with the interpreter's run
+// of the same record and with the kernel's.
+func (f *Figures) addNative(ours *record.Out, in *record.In) {
+	j := ours.JitRun
+	if j == nil || !ours.OK {
+		return
+	}
+	k := in.Kernel
+	if i := ours.Run; i != nil {
+		same := j.OK == i.OK && j.Errno == i.Errno && j.Retval == i.Retval && bytes.Equal(j.DataOut, i.DataOut)
+		f.NativeInterp.add(same)
+		if !same {
+			f.note("native run differs from the interpreter", in.Name)
+		}
+	}
+	if k != nil && k.OK && k.Run != nil {
+		same := j.OK && sameRun(j, k.Run)
+		f.NativeKernel.add(same)
+		if !same {
+			f.note("native run differs from the kernel's", in.Name)
+		}
+	}
+}
+
 func (f *Figures) addRun(ours *record.Out, in *record.In) {
+	f.addNative(ours, in)
 	k := in.Kernel
 	switch {
 	case ours.Run == nil || !ours.OK:
@@ -219,6 +297,7 @@ func (f *Figures) Report(w io.Writer, limit int) {
 	if f.RunsOnly {
 		fmt.Fprintf(w, "run:              %s  (kernel ran it)\n", f.Run)
 		fmt.Fprintf(w, "run vs expect:    %s  (no kernel answer: the test's own retval)\n", f.RunExpect)
+		f.reportNative(w)
 		f.reportDisagreements(w, limit)
 		return
 	}
@@ -227,11 +306,23 @@ func (f *Figures) Report(w io.Writer, limit int) {
 	fmt.Fprintf(w, "errno:            %s  (both reject)\n", f.Errno)
 	fmt.Fprintf(w, "insns_processed:  %s  (both accept)\n", f.Insns)
 	fmt.Fprintf(w, "xlated:           %s  (both accept, addresses aside)\n", f.Xlated)
+	fmt.Fprintf(w, "jited:            %s  (both accept: our JIT of our xlated, per-load values aside; %d with the kernel's random hi32 constants)\n", f.Jited, f.JitedRehi32)
 	fmt.Fprintf(w, "unpriv verdict:   %s\n", f.Unpriv)
 	fmt.Fprintf(w, "unpriv error:     %s  (both reject)\n", f.UnprivErr)
 	fmt.Fprintf(w, "run:              %s  (kernel ran it)\n", f.Run)
 	fmt.Fprintf(w, "run vs expect:    %s  (no kernel answer: the test's own retval)\n", f.RunExpect)
+	f.reportNative(w)
 	f.reportDisagreements(w, limit)
+}
+
+// reportNative prints the native-run figures when there were native
+// runs (batch --jit).
+func (f *Figures) reportNative(w io.Writer) {
+	if f.NativeInterp.Total == 0 && f.NativeKernel.Total == 0 {
+		return
+	}
+	fmt.Fprintf(w, "native vs interp: %s  (jit_run and run: same retval, data_out)\n", f.NativeInterp)
+	fmt.Fprintf(w, "native vs kernel: %s  (kernel ran it)\n", f.NativeKernel)
 }
 
 func (f *Figures) reportDisagreements(w io.Writer, limit int) {

@@ -177,7 +177,7 @@ func (c *childState) prepare() error {
 			return err
 		}
 	case req.Xlated:
-		prog = mapIDsToIndices(prog)
+		prog = mapIDsToIndices(prog, req.MapIDs)
 	default:
 		if !req.Verified {
 			if prog, err = jit.RuntimeFixups(prog); err != nil {
@@ -540,18 +540,20 @@ func (c *childState) makeContext() error {
 }
 
 // mapIDsToIndices rewrites the map ids of an xlated program's ld_imm64
-// into indices of the request's maps: the distinct ids in increasing
-// order (maps get increasing ids in creation order).
-func mapIDsToIndices(p isa.Program) isa.Program {
-	var ids []int32
-	seen := map[int32]bool{}
-	for _, ins := range p {
-		if ins.IsLdImm64() && (ins.Pseudo() == isa.PseudoMapFD || ins.Pseudo() == isa.PseudoMapValue) && !seen[ins.ImmLo()] {
-			seen[ins.ImmLo()] = true
-			ids = append(ids, ins.ImmLo())
+// into indices of the request's maps: ids[i] is map i's id; without ids,
+// the distinct ids in increasing order (maps get increasing ids in
+// creation order).
+func mapIDsToIndices(p isa.Program, ids []int32) isa.Program {
+	if len(ids) == 0 {
+		seen := map[int32]bool{}
+		for _, ins := range p {
+			if ins.IsLdImm64() && (ins.Pseudo() == isa.PseudoMapFD || ins.Pseudo() == isa.PseudoMapValue) && !seen[ins.ImmLo()] {
+				seen[ins.ImmLo()] = true
+				ids = append(ids, ins.ImmLo())
+			}
 		}
+		sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
 	}
-	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
 	index := map[int32]int32{}
 	for i, id := range ids {
 		index[id] = int32(i)

@@ -43,8 +43,13 @@ type Request struct {
 	// kernel addresses (imm = address - __bpf_call_base, resolved with
 	// the reference kernel's symbols to helpers and map operations), and
 	// ld_imm64 of maps carry map ids (the distinct ids, in increasing
-	// order, are Maps[0], Maps[1], ...). It implies Verified.
+	// order, are Maps[0], Maps[1], ...; MapIDs says otherwise). It
+	// implies Verified.
 	Xlated bool `json:"xlated,omitempty"`
+	// MapIDs, for Xlated programs, gives the id each of Maps has in the
+	// program's ld_imm64 (MapIDs[i] is Maps[i]'s): needed when the
+	// program does not refer to every map.
+	MapIDs []int32 `json:"map_ids,omitempty"`
 	// ProgType, when set, gives the program its context the way
 	// BPF_PROG_TEST_RUN builds it from Data (the packet) and Ctx (the
 	// uapi context struct), laid out as the kernel's struct sk_buff or
