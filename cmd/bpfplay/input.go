@@ -57,11 +57,18 @@ type inputFlags struct {
 // dialectHelp is the --dialect flag's usage text.
 const dialectHelp = "input kind: kernel (also llvm), conformance, cbpf, raw or elf (default: detected)"
 
+// dialectHelpXlated is jit's, which also reads xlated programs.
+const dialectHelpXlated = "input kind: kernel (also llvm), conformance, cbpf, raw, elf or xlated (default: detected)"
+
 // register declares --program and --section, and, when name is not "",
 // the input-kind flag under that name (disasm's --dialect is its output).
 func (f *inputFlags) register(fs *flag.FlagSet, name string) {
 	if name != "" {
-		fs.StringVar(&f.dialect, name, "", dialectHelp)
+		help := dialectHelp
+		if f.xlated {
+			help = dialectHelpXlated
+		}
+		fs.StringVar(&f.dialect, name, "", help)
 	}
 	fs.StringVar(&f.program, "program", "", "ELF object: the program to use, by function name")
 	fs.StringVar(&f.section, "section", "", "ELF object: the program to use, by section name")

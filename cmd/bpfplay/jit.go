@@ -19,7 +19,7 @@ import (
 func init() {
 	register(&command{
 		name:    "jit",
-		args:    "[--intel] [--dialect kernel|conformance|cbpf|raw|xlated] [--program NAME | --section NAME] [--stack N] [--json] FILE|-  |  --vectors FILE",
+		args:    "[--intel] [--dialect kernel|conformance|cbpf|raw|elf|xlated] [--program NAME | --section NAME] [--stack N] [--json] FILE|-  |  --vectors FILE [--forms]",
 		summary: "show the x86-64 machine code Linux 6.1's JIT emits, or check JIT test vectors",
 		help: `Compiles the program with bpfplay's x86-64 JIT, which emits exactly what
 Linux 6.1's JIT emits (qemu64 CPU: no BMI2, no endbr64, "leave; ret; int3"),

@@ -84,8 +84,9 @@ record, else the first) which brings its own program type, maps and flags.
   --log-level 1|2      1: the path that failed (default); 2: every instruction
   --unpriv             load as a user without CAP_BPF/CAP_SYS_ADMIN
   --strict-alignment   BPF_F_STRICT_ALIGNMENT
-  --xlated             also print the program the kernel runs, as
-                       'bpftool prog dump xlated' shows it
+  --xlated             also print the program the kernel runs (the xlated
+                       program) in the log's syntax: maps by id, calls of
+                       kernel functions by their immediate (unknown#N)
   --map NAME=TYPE,...  define a map the text names with map[NAME]
                        (e.g. --map counts=hash,key=4,value=8,entries=16)`,
 		setup: func(fs *flag.FlagSet) func(*env, []string) int {
