@@ -9,6 +9,8 @@ import (
 	"github.com/bpfplay/bpfplay/core/isa"
 	"github.com/bpfplay/bpfplay/core/record"
 	"github.com/bpfplay/bpfplay/core/verifier"
+	"github.com/bpfplay/bpfplay/jit"
+	"github.com/bpfplay/bpfplay/jit/ksyms"
 )
 
 // errnoNames are the names the kernel oracle writes in "error".
@@ -85,7 +87,7 @@ func verify(ctx context.Context, req *Request, p *program, resp *Response) bool 
 		return false
 	}
 	if p.xl = newXlated(res, opts, p.prog); p.xl != nil {
-		resp.Xlated = xlatedListing(p.xl.prog)
+		resp.Xlated = xlatedListing(p.xl, p.mapName)
 	}
 	depth := 0
 	if len(res.StackDepth) > 0 {
@@ -107,12 +109,37 @@ func loadInfo(stackDepth int) *LoadInfo {
 	return &LoadInfo{Runtime: "jit", Interpreter: fmt.Sprintf("__bpf_prog_run%d", rounded), StackDepth: stackDepth, ID: 1}
 }
 
-func xlatedListing(p isa.Program) []Line {
+// xlatedListing prints the xlated program as bpftool prints a dump:
+// kernel calls named after the reference kernel's symbols
+// ("call htab_map_lookup_elem#201840"), bpf-to-bpf calls by their
+// pc-relative target, maps by name.
+func xlatedListing(x *xlatedProg, mapNames []string) []Line {
+	p := x.prog
 	pcs := p.PCs()
 	out := make([]Line, len(p))
-	pr := &kernel.Printer{Style: kernel.Kernel}
+	pr := &kernel.Printer{Style: kernel.Kernel,
+		MapName: func(pc int, ins isa.Instruction) string {
+			for i, id := range x.mapIDs {
+				if id == ins.ImmLo() && i < len(mapNames) {
+					return mapNames[i]
+				}
+			}
+			return ""
+		},
+	}
 	for i, ins := range p {
-		out[i] = Line{PC: pcs[i], Width: ins.Width(), Hex: hex.EncodeToString(ins.AppendBinary(nil)), Text: pr.Insn(pcs[i], ins)}
+		text := ins
+		if ins.IsFuncCall() {
+			// The dump keeps the callee's index in imm and the
+			// pc-relative target in off; print the target.
+			text.Imm, text.Off = int64(ins.Off), 0
+		}
+		out[i] = Line{PC: pcs[i], Width: ins.Width(), Hex: hex.EncodeToString(ins.AppendBinary(nil)), Text: pr.Insn(pcs[i], text)}
+		if ins.IsHelperCall() {
+			if name, ok := ksyms.Name(jit.DefaultCallBase + uint64(int64(int32(ins.Imm)))); ok {
+				out[i].Text = fmt.Sprintf("call %s#%d", name, int32(ins.Imm))
+			}
+		}
 	}
 	return out
 }

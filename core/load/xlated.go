@@ -94,8 +94,9 @@ const alignLimit = 4 << 20
 // xlated ones are attributed in order to the original ones in between
 // (one instruction rewritten into several, as context accesses, LD_ABS
 // and inlined map lookups are); those inserted without replacing
-// anything (the guards before a division, pointer-arithmetic
-// sanitising) to the original instruction they precede. Original
+// anything to the call they follow (what a hash lookup's result gets),
+// else to the original instruction they precede (the guards before a
+// division, pointer-arithmetic sanitising). Original
 // instructions the verifier removed (dead code) get no xlated
 // instruction.
 func alignXlated(orig, xl isa.Program) []int {
@@ -108,6 +109,8 @@ func alignXlated(orig, xl isa.Program) []int {
 			switch {
 			case a > 0:
 				out[pj+t] = pi + min(t, a-1)
+			case pi > 0 && orig[pi-1].OpCode == isa.OpCall:
+				out[pj+t] = pi - 1 // appended to a call (the null check and offset after a hash lookup)
 			case pi < len(orig):
 				out[pj+t] = pi // inserted before orig[pi]
 			default:
