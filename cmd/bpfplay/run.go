@@ -51,10 +51,12 @@ runs as written, also for types BPF_PROG_TEST_RUN does not support (kprobe
 on a pt_regs from --ctx ...).
 
 --jit runs the JIT's x86-64 code natively (linux/amd64, in a sandboxed
-child process; docs/jit.md). A verified program that reads its context runs
-in the interpreter instead, with a warning: the native runner passes the
-packet as raw memory (r1 = address, r2 = length). With --no-verify, or for a
-.data file, r1/r2 hold the .data file's mem, else --data, else --ctx.
+child process; docs/jit.md). A verified program runs as the kernel runs it:
+its xlated form on a kernel-layout context (struct sk_buff, xdp_buff ...)
+built from --data and --ctx. With --no-verify, or for a .data file, the
+program runs as written with r1/r2 holding raw memory: the .data file's
+mem, else --data, else --ctx (no context: a program that reads one sees
+the bytes). Classic BPF runs as a classic socket filter, without the JIT.
 
 Exit status: 0 when the program ran to exit; 1 when the verifier rejected it
 (the kernel's error line is printed), the run faulted (the message names the
