@@ -116,6 +116,42 @@ func TestServerCompileC(t *testing.T) {
 		t.Errorf("C example on a DNS packet: r0 %q, want XDP_DROP", name)
 	}
 	b.shot(t, "c-mode")
+
+	// A C program travels as C in a short link and is compiled again.
+	b.do(t, chromedp.Click(chromedp.CSS("#short-link")), waitJS(`document.querySelector("#short-url")`))
+	url := eval[string](t, b, `document.querySelector("#short-url").value`)
+	b.do(t, chromedp.Click(chromedp.CSS(`#dialog [aria-label="Close"]`)))
+	fresh := newBrowser(t, browserOpt{})
+	fresh.do(t, chromedp.Navigate(url), waitJS(`window.__bpfplay && window.__bpfplay.metrics.analyses > 0`))
+	if v := verdict(t, fresh, "ok"); !strings.Contains(v, "Accepted") || text(t, fresh, "#title") != "prog.c · xdp_count" {
+		t.Errorf("the C program's short link: verdict %q, title %q", v, text(t, fresh, "#title"))
+	}
+	if d := eval[string](t, fresh, `document.querySelector("#dialect").value`); d != "c" {
+		t.Errorf("the C program's short link opened with source selector %q", d)
+	}
+	fresh.noConsoleErrors(t)
+
+	// Without its bounds check the verifier rejects the first packet
+	// load: the message stands under that C line (BTF line info).
+	b.do(t, void(chromedp.Evaluate[any](`(() => {
+		const src = window.__bpfplay.state().source.split("\n");
+		const i = src.findIndex((l) => l.includes("The bounds check"));
+		src.splice(i, 3);
+		window.__bpfplay.setSource(src.join("\n"));
+	})()`)))
+	if v := verdict(t, b, "bad"); !strings.Contains(v, "Rejected") {
+		t.Fatalf("without the bounds check: verdict %q", v)
+	}
+	want := eval[int](t, b, `window.__bpfplay.state().source.split("\n").findIndex((l) => l.includes("eth->h_proto")) + 1`)
+	got := eval[int](t, b, `[...document.querySelectorAll(".cm-content > .cm-line")].findIndex((l) => l.classList.contains("bp-error-line")) + 1`)
+	if got != want || want == 0 {
+		t.Errorf("the verifier's rejection is marked on line %d, want %d (the eth->h_proto load)", got, want)
+	}
+	if msg := text(t, b, ".bp-inline-msg"); !strings.Contains(msg, "packet") {
+		t.Errorf("inline message %q, want the verifier's message about the packet access", msg)
+	}
+	b.shot(t, "c-rejected")
+
 	// The gallery offers the C example here.
 	b.do(t, chromedp.Click(chromedp.CSS("#examples")), waitJS(`document.querySelector('#gallery [data-example="c-xdp-count"]')`))
 	b.shot(t, "c-gallery")
@@ -172,7 +208,7 @@ func TestServerNativeRun(t *testing.T) {
 			if engine := eval[string](t, b, `window.__bpfplay.app.nativeRun.native.engine`); engine != "native" {
 				t.Errorf("the native side ran on %q (note: %s)", engine, eval[string](t, b, `window.__bpfplay.app.nativeRun.note`))
 			}
-			b.do(t, chromedp.ScrollIntoView(chromedp.CSS(`[data-testid="engines-verdict"]`)))
+			b.do(t, void(chromedp.Evaluate[any](`document.querySelector(".bp-engines").scrollIntoView({ block: "end" })`)))
 			b.shot(t, o.name)
 			b.noConsoleErrors(t)
 		})

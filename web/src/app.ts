@@ -403,6 +403,7 @@ class App {
       return failed(server.explain(e, "Compiling"));
     }
     if (this.st.source !== source) return "stale";
+    this.el.title.textContent = "prog.c";
     if (!r.ok || !r.object) {
       const marks = server.clangMarks(r.diagnostics ?? "").filter((m) => m.severity === "error");
       return { ...failed(marks[0]?.message ?? (r.diagnostics || "clang failed").split("\n")[0]), asmErrors: marks.map((m) => ({ line: m.line, col: m.col ?? 0, message: m.message })), raw: { clang: r.diagnostics ?? "" } };

@@ -264,9 +264,11 @@ function nativeSection(c: NativeComparison, ctx: PaneContext): HTMLElement {
       h("div", { class: "bp-engine-head" }, h("strong", null, title), h("span", { class: "bp-note" }, sub)),
       result,
       h("div", { class: "bp-kv" },
-        fact("run", duration(run?.ns ?? null), "the program's own run time, as the engine measured it"),
-        fact("request", duration(wallNS), "the server's wall time for verify + JIT + run"),
-        run?.executed !== null && run?.executed !== undefined ? fact("insns", String(run.executed)) : null));
+        engine === "native"
+          ? fact("sandboxed run", duration(run?.ns ?? null), "wall time of the sandboxed child process: start it, load the code, run once")
+          : fact("run", duration(run?.ns ?? null), "the interpreter's run time"),
+        fact("request", duration(wallNS), "the server's wall time for the whole request: verify, JIT, run"),
+        run?.executed ? fact("insns", String(run.executed)) : null));
   };
   const a = c.native?.retval ?? null;
   const b = c.interp?.retval ?? null;

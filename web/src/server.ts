@@ -148,9 +148,10 @@ export function clangMarks(diagnostics: string): Mark[] {
 }
 
 /** Maps instructions to C source lines for a program compiled from the
- * editor's text: core/load reports each instruction's C line as text
- * (BTF line info), which is found in the editor's text. Returns line ->
- * first pc and pc -> line. */
+ * editor's text. core/load reports each instruction's line from BTF
+ * line info as "; <the line's text> @ <file>:<line>": the number is
+ * taken when present, else the text is looked up in the editor. Returns
+ * line -> first pc and pc -> line. */
 export function cLines(listing: ListedInsn[], raw: unknown, text: string): { pcs: Map<number, number>; lines: Map<number, number> } {
   const pcs = new Map<number, number>();
   const lines = new Map<number, number>();
@@ -162,8 +163,11 @@ export function cLines(listing: ListedInsn[], raw: unknown, text: string): { pcs
   });
   let cur = 0;
   listing.forEach((insn, i) => {
-    const src = rawListing[i]?.c_source?.trim();
-    if (src) cur = byText.get(src) ?? 0;
+    const c = rawListing[i]?.c_source;
+    if (c) {
+      const m = /^;?\s*(.*?)(?:\s+@\s+\S*?:(\d+))?\s*$/.exec(c);
+      cur = m?.[2] ? +m[2] : byText.get((m?.[1] ?? c).trim()) ?? 0;
+    }
     // An instruction without line info belongs to the line before it.
     if (!cur) return;
     if (!pcs.has(cur)) pcs.set(cur, insn.pc);
