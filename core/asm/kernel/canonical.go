@@ -146,7 +146,10 @@ func (p *Printer) jump(b *strings.Builder, pc int, ins isa.Instruction, wide boo
 		case isa.CallKfunc:
 			fmt.Fprintf(b, "call kfunc#%d", int32(ins.Imm))
 		default:
-			if p.Style == LLVM {
+			// llvm-objdump's "call -0x1" means a call to another
+			// function; a helper call with a negative number keeps the
+			// kernel's "name#N" form so it reads back as a helper call.
+			if p.Style == LLVM && int32(ins.Imm) >= 0 {
 				fmt.Fprintf(b, "call %s", p.imm(ins.Imm))
 				return
 			}
