@@ -105,7 +105,12 @@ func nativeRecordRun(ctx context.Context, in *record.In, x *xlatedProg) *record.
 			return nil
 		}
 	}
-	res, err := native.Run(ctx, x.nativeRequest(in.ProgType, testBPF, in.TestRun, in.Maps))
+	req := x.nativeRequest(in.ProgType, testBPF, in.TestRun, in.Maps)
+	// The child compiles before it runs: give the corpus's
+	// million-instruction programs (verifier/scale.c) the time that
+	// takes on a busy machine.
+	req.Limits.WallTime = native.DefaultLimits.WallTime + time.Duration(len(req.Insns)/8)*50*time.Microsecond
+	res, err := native.Run(ctx, req)
 	if err != nil {
 		return &record.Run{OK: false, Errno: errnoEINVAL, Error: err.Error()}
 	}

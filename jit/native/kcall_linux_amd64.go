@@ -64,12 +64,14 @@ func kernelTarget(addr uint64) (isa.HelperID, *kernelCall, error) {
 		suffix string
 		id     isa.HelperID
 	}{
-		{"_map_lookup_elem", isa.HelperMapLookupElem},
-		{"_map_update_elem", isa.HelperMapUpdateElem},
-		{"_map_delete_elem", isa.HelperMapDeleteElem},
-		{"_map_push_elem", 87},
-		{"_map_pop_elem", 88},
-		{"_map_peek_elem", 89},
+		// Map operations, called directly (htab_map_update_elem,
+		// trie_lookup_elem, cgroup_storage_lookup_elem...).
+		{"_lookup_elem", isa.HelperMapLookupElem},
+		{"_update_elem", isa.HelperMapUpdateElem},
+		{"_delete_elem", isa.HelperMapDeleteElem},
+		{"_push_elem", 87},
+		{"_pop_elem", 88},
+		{"_peek_elem", 89},
 	} {
 		if strings.HasSuffix(name, op.suffix) {
 			return op.id, nil, nil

@@ -4,8 +4,9 @@
 //
 // It keeps the symbols bpf programs call: bpf_*, any function whose name
 // ends in a helper's name (sk_skb_pull_data implements skb_pull_data for
-// one program type), the map operations the verifier calls directly, and
-// the return/indirect thunks.
+// one program type), the map operations the verifier calls directly
+// (*_map_*, and any *_lookup_elem/_update_elem/... such as
+// trie_lookup_elem), and the return/indirect thunks.
 package main
 
 import (
@@ -19,7 +20,7 @@ import (
 	"github.com/bpfplay/bpfplay/core/isa"
 )
 
-var keep = regexp.MustCompile(`^bpf_|_map_(lookup|update|delete|push|pop|peek|get_next|lookup_and_delete|redirect|gen_lookup|for_each|lookup_percpu)|^__x86_indirect_thunk|^__x86_return_thunk$|^__bpf_call_base$`)
+var keep = regexp.MustCompile(`^bpf_|_map_(lookup|update|delete|push|pop|peek|get_next|lookup_and_delete|redirect|gen_lookup|for_each|lookup_percpu)|_(lookup|update|delete|push|pop|peek)_elem$|^__x86_indirect_thunk|^__x86_return_thunk$|^__bpf_call_base$`)
 
 func main() {
 	if len(os.Args) != 2 {
