@@ -25,7 +25,9 @@ func init() {
 		help: `Reads program records, one JSON object per line (docs/formats.md; the
 format of the Linux corpus and of the kernel oracle), and writes one answer
 per record in the same order: the verdict (ok, errno, error), the verifier
-log, insns_processed, xlated, and the test run's result when the record has
+log, insns_processed, xlated, jited and jited_func_lens (the x86-64 JIT's
+image of that xlated program, at the reference kernel's addresses, as the
+kernel reports its own), and the test run's result when the record has
 test_run. Records may be gzip-compressed. A record that cannot be processed
 (bad JSON, bad hex, unknown program type) gets ok=false with an errno and an
 error message, and the batch goes on.
@@ -33,10 +35,14 @@ error message, and the batch goes on.
 --no-verify runs programs without the verifier, as Linux's test_bpf module
 does: ok then only says the record could be read.
 
+--jit also runs the program natively (jit_run: the xlated program's machine
+code on a kernel-layout context, as BPF_PROG_TEST_RUN runs it; linux/amd64);
+with --no-verify it JITs and runs the program as written instead.
+
 Compare the output with the kernel's answers with 'bpfplay compare'.`,
 		setup: func(fs *flag.FlagSet) func(*env, []string) int {
 			noVerify := fs.Bool("no-verify", false, "run without the verifier (test_bpf style)")
-			jit := fs.Bool("jit", false, "also JIT-compile (and run natively where possible)")
+			jit := fs.Bool("jit", false, "also run natively (jit_run); with --no-verify, JIT the program as written")
 			jobs := fs.Int("j", runtime.GOMAXPROCS(0), "records processed in parallel")
 			out := fs.String("o", "-", "output file (- for standard output)")
 			budget := fs.Int64("budget", 0, "instruction budget per run (0: 1,000,000)")

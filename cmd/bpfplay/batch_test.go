@@ -75,3 +75,26 @@ func TestCompareTestBPFCorpusRuns(t *testing.T) {
 	}
 	_ = os.Remove(outPath)
 }
+
+// TestBatchJitedEndToEnd: batch answers verified records with the JIT's
+// image of its own xlated program, and compare finds it equal to the
+// kernel's on programs with rewrites (core/load/testdata/jit-xlated.jsonl:
+// Linux 6.1's answers for ctx fields, packet pointers, inlined lookups,
+// LD_ABS, a division guard, a bpf-to-bpf call, a helper).
+func TestBatchJitedEndToEnd(t *testing.T) {
+	corpus := "../../core/load/testdata/jit-xlated.jsonl"
+	outPath := filepath.Join(t.TempDir(), "out.jsonl")
+	var errb bytes.Buffer
+	if code := run(&env{stdout: &errb, stderr: &errb}, []string{"batch", "-q", "-o", outPath, corpus}); code != exitOK {
+		t.Fatalf("batch: exit %d: %s", code, errb.String())
+	}
+	var out bytes.Buffer
+	if code := run(&env{stdout: &out, stderr: &errb}, []string{"compare", outPath, corpus}); code != exitOK {
+		t.Fatalf("compare: exit %d: %s", code, errb.String())
+	}
+	for _, want := range []string{"xlated:           10/10", "jited:            10/10", "run:              10/10"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("compare output lacks %q:\n%s", want, out.String())
+		}
+	}
+}

@@ -17,8 +17,12 @@ func init() {
 		help: `Pairs each record of OUT (the output of 'bpfplay batch') with the corpus
 record of the same name and prints the agreement: verdict, the kernel's
 error line found in our log, errno, insns_processed, xlated (addresses
-aside), the unprivileged verdict, and the test run (against the kernel's
-run, or the test's own expected retval where the kernel was not asked).
+aside), jited (our JIT's image of our xlated program against the kernel's
+image: map addresses in movabs and call/jmp targets outside the function
+aside, and BPF_F_TEST_RND_HI32's random constants), the unprivileged
+verdict, and the test run (against the kernel's run, or the test's own
+expected retval where the kernel was not asked); with 'batch --jit'
+output, the native runs against the interpreter's and the kernel's.
 Then it lists the disagreeing records by category.
 
 Example:
