@@ -179,8 +179,10 @@ func (f *Figures) addJited(ours, k *record.Out, xlatedSame bool, name string) {
 	}
 }
 
+// sameRun compares two runs' retval, and their data_out when both have
+// one (test_bpf-style native runs have no packet).
 func sameRun(a, b *record.Run) bool {
-	return a.Retval == b.Retval && (len(b.DataOut) == 0 || bytes.Equal(a.DataOut, b.DataOut))
+	return a.Retval == b.Retval && (len(a.DataOut) == 0 || len(b.DataOut) == 0 || bytes.Equal(a.DataOut, b.DataOut))
 }
 
 // addNative compares a native run (jit_run) with the interpreter's run
@@ -192,7 +194,7 @@ func (f *Figures) addNative(ours *record.Out, in *record.In) {
 	}
 	k := in.Kernel
 	if i := ours.Run; i != nil {
-		same := j.OK == i.OK && j.Errno == i.Errno && j.Retval == i.Retval && bytes.Equal(j.DataOut, i.DataOut)
+		same := j.OK == i.OK && j.Errno == i.Errno && (!j.OK || sameRun(j, i))
 		f.NativeInterp.add(same)
 		if !same {
 			f.note("native run differs from the interpreter", in.Name)
