@@ -23,15 +23,16 @@ var corpusPath = func() string {
 	return "../../testdata/corpus/verifier-dev.jsonl.gz"
 }()
 
-// Floors the corpus figures must not fall below (percent, rounded down).
-// Raise them as the verifier improves; the targets are in docs/verifier.md.
+// Floors the corpus figures must not fall below (percent, rounded down,
+// so 100 means every record agrees: any regression fails). The issue's
+// targets, lower than these, are in docs/verifier.md.
 const (
-	floorVerdict   = 99
-	floorErrorLine = 99
-	floorInsns     = 99
-	floorUnpriv    = 99
-	floorLog       = 99
-	floorXlated    = 99
+	floorVerdict   = 100
+	floorErrorLine = 100
+	floorInsns     = 100
+	floorUnpriv    = 100
+	floorLog       = 100
+	floorXlated    = 100
 )
 
 var (
