@@ -179,7 +179,11 @@ func TestPipelineNative(t *testing.T) {
 			r0: 5, engine: "native"},
 		{name: "a bounded loop", body: `{"source":{"text":"r0 = 0\nr1 = 10\nl:\nr0 += r1\nr1 -= 1\nif r1 != 0 goto l\nexit"},"run":{"data":"` + strings.Repeat("00", 20) + `"}}`,
 			r0: 55, engine: "native"},
+		// core/load runs a verified program's xlated form natively, on
+		// a kernel-layout sk_buff: context readers no longer fall back.
 		{name: "reads skb->len", body: `{"source":{"text":"r0 = *(u32 *)(r1 +0)\nexit"},"run":{"data":"` + strings.Repeat("00", 42) + `"}}`,
+			r0: 28, engine: "native"},
+		{name: "reads skb->len unverified", body: `{"source":{"text":"r0 = *(u32 *)(r1 +0)\nexit"},"no_verify":true,"run":{"data":"` + strings.Repeat("00", 42) + `"}}`,
 			r0: 28, engine: "interpreter", diagnostic: "so the interpreter ran it"},
 	}
 	for _, tc := range tests {
