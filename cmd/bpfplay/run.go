@@ -146,6 +146,12 @@ func runLoaded(e *env, in *input, o *runOpts) int {
 		req.Run.Engine = "native"
 	}
 	resp := load.Load(context.Background(), req)
+	if resp.Run == nil && o.json {
+		// Rejected or not loadable: the response says why (verifier
+		// error and log, diagnostics), for scripts as for people.
+		writeRunJSON(e, resp, false)
+		return exitBad
+	}
 	if resp.Verifier != nil && !resp.Verifier.Accepted {
 		return runRejected(e, in, resp)
 	}
@@ -336,16 +342,7 @@ func runInterp(resp *load.Response, p *interp.Program, ms []maps.Map, defs []rec
 func printRun(e *env, resp *load.Response, dataIn []byte, asJSON bool) int {
 	rr := resp.Run
 	if asJSON {
-		out := *resp
-		out.Listing, out.Xlated = nil, nil
-		if out.Verifier != nil {
-			v := *out.Verifier
-			v.States, v.Log = nil, ""
-			out.Verifier = &v
-		}
-		enc := json.NewEncoder(e.stdout)
-		enc.SetEscapeHTML(false)
-		enc.Encode(&out)
+		writeRunJSON(e, resp, true)
 	} else {
 		for _, s := range rr.Trace {
 			fmt.Fprintf(e.stdout, "%5d:", s.PC)
@@ -415,4 +412,23 @@ func allZero(b []byte) bool {
 		}
 	}
 	return true
+}
+
+// writeRunJSON prints core/load's response without the parts a run's
+// reader does not need (listings, per-instruction states); the log only
+// when the program did not run (it says why).
+func writeRunJSON(e *env, resp *load.Response, ran bool) {
+	out := *resp
+	out.Listing, out.Xlated = nil, nil
+	if out.Verifier != nil {
+		v := *out.Verifier
+		v.States = nil
+		if ran {
+			v.Log = ""
+		}
+		out.Verifier = &v
+	}
+	enc := json.NewEncoder(e.stdout)
+	enc.SetEscapeHTML(false)
+	enc.Encode(&out)
 }
