@@ -370,3 +370,50 @@ func TestXlatedListingNames(t *testing.T) {
 		})
 	}
 }
+
+// TestNativeSparseMaps: a program record whose first map is unused runs
+// natively on the right map (native.Request.MapIDs: the xlated program
+// names its map by id 2), and the JIT listing names it.
+func TestNativeSparseMaps(t *testing.T) {
+	if err := native.Available(); err != nil {
+		t.Skipf("native execution is not available here: %v", err)
+	}
+	prog := assemble(t, `r1 = 9
+*(u32 *)(r10 -4) = r1
+*(u64 *)(r10 -16) = r1
+r1 = 0 ll
+r2 = r10
+r2 += -4
+r3 = r10
+r3 += -16
+r4 = 0
+call bpf_map_update_elem
+r0 = 0
+exit`)
+	maps := []record.Map{
+		{Name: "first", Type: "array", KeySize: 4, ValueSize: 8, MaxEntries: 1},
+		{Name: "second", Type: "hash", KeySize: 4, ValueSize: 8, MaxEntries: 4, Fixups: []int{3}},
+	}
+	var runs [2]*Response
+	for i, engine := range []string{"interp", "native"} {
+		runs[i] = Load(context.Background(), &Request{Source: Source{Insns: prog.Encode()}, Maps: maps, JIT: true,
+			Run: &RunOptions{Engine: engine, Data: frame(64, nil)}})
+		if runs[i].Run == nil || !runs[i].Run.OK {
+			t.Fatalf("%s: %+v %+v", engine, runs[i].Run, runs[i].Diagnostics)
+		}
+	}
+	if runs[1].Run.Engine != "native" {
+		t.Fatalf("engine %s", runs[1].Run.Engine)
+	}
+	got, want := fmt.Sprint(runs[1].Run.Maps), fmt.Sprint(runs[0].Run.Maps)
+	if got != want || len(runs[1].Run.Maps) != 2 || len(runs[1].Run.Maps[1].Entries) != 1 {
+		t.Errorf("maps after the run:\n  native %s\n  interp %s", got, want)
+	}
+	named := false
+	for _, l := range runs[1].JIT.Listing {
+		named = named || l.Note == "map[second]"
+	}
+	if !named {
+		t.Errorf("the JIT listing does not name map[second]")
+	}
+}
