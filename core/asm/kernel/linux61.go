@@ -87,6 +87,12 @@ func (p *Printer) linux61(b *strings.Builder, pc int, ins isa.Instruction) bool 
 		fmt.Fprintf(b, "r%d = *(%s *)(r%d %+d)", ins.Dst, sizeNames[op.Size()], ins.Src, ins.Off)
 		return true
 	case isa.StClass:
+		if uint8(op)&0xe0 == 0xc0 {
+			// BPF_ST | BPF_NOSPEC: the speculation barrier the verifier
+			// inserts for unprivileged programs; only xlated dumps have it.
+			b.WriteString("nospec")
+			return true
+		}
 		if op.Mode() != isa.MemMode {
 			return false
 		}

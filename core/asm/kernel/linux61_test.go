@@ -231,3 +231,13 @@ func corpusProgram(r *record.In) (isa.Program, error) {
 	}
 	return isa.Pair(slots)
 }
+
+// TestLinux61Nospec: Linux 6.1 prints the speculation barrier of xlated
+// unprivileged programs (BPF_ST | BPF_NOSPEC, opcode 0xc2) as
+// "(c2) nospec" in bpftool's xlated dump and the verifier log.
+func TestLinux61Nospec(t *testing.T) {
+	p := kernel.Printer{Style: kernel.Linux61}
+	if got := p.Insn(0, isa.Instruction{OpCode: isa.OpCode(0xc2)}); got != "(c2) nospec" {
+		t.Errorf("got %q, want %q", got, "(c2) nospec")
+	}
+}
