@@ -1,12 +1,21 @@
 package e2e
 
 import (
+	"bytes"
+	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	jsonv2 "github.com/chromedp/cdproto/cdp/jsonv2"
+	"github.com/chromedp/cdproto/tracing"
 	"github.com/chromedp/chromedp"
 
 	"github.com/bpfplay/bpfplay/wasm/bridge"
@@ -84,4 +93,220 @@ func TestFigureInterpreterSpeed(t *testing.T) {
 		out[name] = map[string]float64{"wasm_ns_per_insn": w, "native_ns_per_insn": native.NsPerInsn, "ratio": w / native.NsPerInsn}
 	}
 	recordFigure(t, "interpreter_wasm_vs_native", out)
+}
+
+// startupJS collects, after the first verdict, where the page's start-up
+// time went: navigation timing, every asset's fetch (hash stripped from
+// its name), and the marks of client.ts, worker.ts and app.ts (the
+// worker's are on the page's clock). All times are milliseconds since
+// navigation started.
+const startupJS = `(() => {
+  const out = {};
+  const r = (x) => Math.round(x);
+  const n = performance.getEntriesByType("navigation")[0];
+  out["nav.response_end"] = r(n.responseEnd);
+  out["nav.dom_interactive"] = r(n.domInteractive);
+  out["nav.dom_content_loaded"] = r(n.domContentLoadedEventEnd);
+  out["nav.load"] = r(n.loadEventEnd);
+  for (const e of performance.getEntriesByType("resource")) {
+    const name = e.name.replace(/^.*\//, "").replace(/-[A-Z0-9]{8}\./, ".");
+    out["fetch." + name + ".start"] = r(e.startTime);
+    out["fetch." + name + ".end"] = r(e.responseEnd);
+  }
+  for (const m of performance.getEntriesByType("mark")) {
+    out[m.name] = r(m.startTime);
+    if (m.detail && m.detail.core_ms !== undefined) out[m.name + ".core_ms"] = r(m.detail.core_ms);
+  }
+  return out;
+})()`
+
+// trace records a Chromium trace (BPFPLAY_TRACE=1): what every thread
+// (page, worker, compositor, wasm compile jobs) did during start-up. The
+// raw trace opens in Perfetto or chrome://tracing; the test logs a summary.
+type trace struct {
+	mu     sync.Mutex
+	events []jsonv2.Value
+	done   chan struct{}
+}
+
+func startTrace(t *testing.T, b *browser) *trace {
+	tr := &trace{done: make(chan struct{})}
+	var once sync.Once
+	if err := chromedp.Listen(b.ctx, func(ev any) {
+		switch e := ev.(type) {
+		case *tracing.EventDataCollected:
+			tr.mu.Lock()
+			tr.events = append(tr.events, e.Value...)
+			tr.mu.Unlock()
+		case *tracing.EventTracingComplete:
+			once.Do(func() { close(tr.done) })
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	cats := []string{"devtools.timeline", "disabled-by-default-devtools.timeline", "v8", "v8.execute", "v8.wasm",
+		"disabled-by-default-v8.compile", "blink.user_timing", "loading", "toplevel", "__metadata"}
+	b.do(t, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, tracing.Start, tracing.StartParams{TransferMode: tracing.StartTransferModeReportEvents,
+			TraceConfig: &tracing.TraceConfig{IncludedCategories: cats}})
+		return err
+	}))
+	return tr
+}
+
+func (tr *trace) stop(t *testing.T, b *browser, file string) {
+	b.do(t, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, tracing.End, cdp.Empty{})
+		return err
+	}))
+	select {
+	case <-tr.done:
+	case <-time.After(timeout):
+		t.Fatal("the trace did not complete")
+	}
+	tr.mu.Lock()
+	defer tr.mu.Unlock()
+	var buf bytes.Buffer
+	buf.WriteString(`{"traceEvents":[`)
+	for i, e := range tr.events {
+		if i > 0 {
+			buf.WriteString(",\n")
+		}
+		buf.Write(e)
+	}
+	buf.WriteString("]}\n")
+	if err := os.WriteFile(file, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("trace of the first start-up: %s (%d events)", file, len(tr.events))
+	tr.summarize(t)
+}
+
+// summarize logs, per thread, the time spent in the longest kinds of
+// complete events (outermost only, so nothing is counted twice). On a
+// loaded machine the CPU time (the thread's own) says more than the wall
+// time, which includes waiting for a core.
+func (tr *trace) summarize(t *testing.T) {
+	type ev struct {
+		Ph   string         `json:"ph"`
+		Name string         `json:"name"`
+		Pid  int            `json:"pid"`
+		Tid  int            `json:"tid"`
+		Ts   float64        `json:"ts"`
+		Dur  float64        `json:"dur"`
+		TDur float64        `json:"tdur"` // thread (CPU) time
+		Args map[string]any `json:"args"`
+	}
+	type key struct{ pid, tid int }
+	names := map[key]string{}
+	byThread := map[key][]ev{}
+	for _, raw := range tr.events {
+		var e ev
+		if json.Unmarshal(raw, &e) != nil {
+			continue
+		}
+		k := key{e.Pid, e.Tid}
+		if e.Ph == "M" && e.Name == "thread_name" {
+			names[k], _ = e.Args["name"].(string)
+		}
+		if e.Ph == "X" && e.Dur > 0 {
+			byThread[k] = append(byThread[k], e)
+		}
+	}
+	for k, evs := range byThread {
+		sort.Slice(evs, func(i, j int) bool { return evs[i].Ts < evs[j].Ts })
+		total := map[string]float64{}
+		var end, busy, cpu float64
+		for _, e := range evs {
+			if e.Ts < end { // nested in the previous outermost event
+				continue
+			}
+			end = e.Ts + e.Dur
+			total[e.Name] += e.Dur / 1000
+			busy += e.Dur / 1000
+			cpu += e.TDur / 1000
+		}
+		if busy < 20 {
+			continue
+		}
+		var parts []string
+		for _, n := range sortedByValue(total) {
+			if total[n] >= 10 {
+				parts = append(parts, fmt.Sprintf("%s %.0f", n, total[n]))
+			}
+		}
+		t.Logf("trace thread %s (%d/%d): busy %.0f ms (CPU %.0f ms): %s", names[k], k.pid, k.tid, busy, cpu, strings.Join(parts, ", "))
+	}
+}
+
+// TestFigureStartup measures the first verdict after navigation (the clock
+// starts at navigation, the mark is set when the core's verdict is on
+// screen) in fresh browsers (cold HTTP and code caches), several times
+// because the machine is shared: the figure is the median of each step.
+// BPFPLAY_STARTUP_RUNS sets the number of runs (default 5).
+func TestFigureStartup(t *testing.T) {
+	runs := 5
+	if s := os.Getenv("BPFPLAY_STARTUP_RUNS"); s != "" {
+		if _, err := fmt.Sscan(s, &runs); err != nil || runs < 1 {
+			t.Fatalf("BPFPLAY_STARTUP_RUNS=%q: want a positive number", s)
+		}
+	}
+	var all []map[string]float64
+	for i := 0; i < runs; i++ {
+		b := newBrowser(t, browserOpt{})
+		var tr *trace
+		if i == 0 && os.Getenv("BPFPLAY_TRACE") != "" {
+			tr = startTrace(t, b)
+		}
+		b.do(t,
+			chromedp.Navigate(site.URL+"/"),
+			waitJS(`window.__bpfplay && window.__bpfplay.metrics.firstVerdictMs > 0`),
+		)
+		if tr != nil {
+			tr.stop(t, b, filepath.Join(artifacts, "startup-trace.json"))
+		}
+		if v := text(t, b, "#verdict"); v == "" {
+			t.Fatal("no verdict on screen")
+		}
+		m := eval[map[string]float64](t, b, startupJS)
+		m["first_verdict"] = eval[float64](t, b, `window.__bpfplay.metrics.firstVerdictMs`)
+		b.noConsoleErrors(t)
+		all = append(all, m)
+	}
+	med := map[string]float64{}
+	for k := range all[0] {
+		var xs []float64
+		for _, m := range all {
+			if v, ok := m[k]; ok {
+				xs = append(xs, v)
+			}
+		}
+		sort.Float64s(xs)
+		med[k] = xs[len(xs)/2]
+	}
+	for _, k := range sortedByValue(med) {
+		t.Logf("startup %-32s %6.0f ms", k, med[k])
+	}
+	load, _ := os.ReadFile("/proc/loadavg")
+	recordFigure(t, "startup", map[string]any{
+		"first_verdict_ms": med["first_verdict"],
+		"median_ms":        med,
+		"runs":             runs,
+		"loadavg":          strings.TrimSpace(string(load)),
+	})
+}
+
+// sortedByValue returns m's keys in the order of their values.
+func sortedByValue(m map[string]float64) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if m[keys[i]] != m[keys[j]] {
+			return m[keys[i]] < m[keys[j]]
+		}
+		return keys[i] < keys[j]
+	})
+	return keys
 }

@@ -62,6 +62,7 @@ type assets struct {
 	Worker   string `json:"worker"`
 	Wasm     string `json:"wasm"`
 	WasmExec string `json:"wasm_exec"`
+	Boot     string `json:"boot,omitempty"`
 	App      string `json:"app,omitempty"`
 	AppCSS   string `json:"app_css,omitempty"`
 	Embed    string `json:"embed_view,omitempty"`
@@ -103,12 +104,14 @@ func run(webDir, outDir, wasmPath, base string, minify, compress bool) error {
 	a.Worker = out["worker.js"]
 
 	define, _ := json.Marshal(a)
-	out, err = bundle(webDir, assetDir, []string{"src/app.ts", "src/embedview.ts", "src/app.css"}, "[name]-[hash]",
+	// boot.js starts the worker (and so the wasm download) from the
+	// page's <head>, before app.js is parsed (docs/web.md, "Start-up").
+	out, err = bundle(webDir, assetDir, []string{"src/boot.ts", "src/app.ts", "src/embedview.ts", "src/app.css"}, "[name]-[hash]",
 		map[string]string{"BPFPLAY_ASSETS": string(define)}, minify)
 	if err != nil {
 		return err
 	}
-	a.App, a.AppCSS, a.Embed = out["app.js"], out["app.css"], out["embedview.js"]
+	a.Boot, a.App, a.AppCSS, a.Embed = out["boot.js"], out["app.js"], out["app.css"], out["embedview.js"]
 
 	// embed.js keeps a stable name: other sites link to it. Its CSS is
 	// compiled in as text and injected, scoped to the snippets.
@@ -261,6 +264,7 @@ func writePage(src, dst string, a assets) error {
 	root := a.Base
 	r := strings.NewReplacer(
 		"{{ROOT}}", root,
+		"{{boot.js}}", root+a.Boot,
 		"{{app.js}}", root+a.App,
 		"{{app.css}}", root+a.AppCSS,
 		"{{embedview.js}}", root+a.Embed,
@@ -310,7 +314,7 @@ type Sizes struct {
 	WasmRaw    int64      `json:"wasm_raw"`
 	WasmBrotli int64      `json:"wasm_brotli"`
 	// AppBrotli is the JavaScript and CSS the playground page loads
-	// (app, worker, wasm_exec, CSS), brotli-compressed.
+	// (boot, app, worker, wasm_exec, CSS), brotli-compressed.
 	AppBrotli int64  `json:"app_js_css_brotli"`
 	Assets    assets `json:"assets"`
 }

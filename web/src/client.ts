@@ -1,9 +1,11 @@
 // The page's handle on the Go core running in a Web Worker.
 //
-// The wasm module is fetched and compiled once per page; each worker gets
-// the compiled module, so cancelling a run (terminating the worker) and
-// starting a fresh one costs milliseconds, not a download. Every snippet
-// of an embedding page shares one Core.
+// The first worker fetches and compiles the wasm module and sends it back;
+// later workers get the compiled module, so cancelling a run (terminating
+// the worker) and starting a fresh one costs milliseconds, not a download.
+// Every snippet of an embedding page shares one Core. The playground page
+// starts its first worker from boot.js, before the app's bundle runs
+// (docs/web.md, "Start-up").
 
 import type { Capabilities, Envelope } from "./api";
 
@@ -30,14 +32,67 @@ export function quoteBigInts(json: string): string {
   return json.replace(/(":\s*)(-?\d{16,})(?=\s*[,}\]])/g, (m, pre: string, n: string) => (Number.isSafeInteger(Number(n)) ? m : `${pre}"${n}"`));
 }
 
-// Marks for the start-up figures (read by the e2e tests).
-function mark(name: string): void {
-  if (!performance.getEntriesByName(name).length) performance.mark(name);
+// Marks for the start-up figures (read by the e2e tests). at is an
+// absolute time (timeOrigin-based) taken in another thread (the worker).
+function mark(name: string, at?: number): void {
+  if (performance.getEntriesByName(name).length) return;
+  if (at === undefined) performance.mark(name);
+  else performance.mark(name, { startTime: at - performance.timeOrigin });
+}
+
+/** Where the worker, the wasm core and Go's wasm_exec.js are. */
+export type CoreURLs = { worker: string; wasm: string; wasmExec: string };
+
+/** A worker started before its Core exists (boot.ts): the messages it
+ * sends meanwhile are kept for the Core that adopts it. */
+type Booted = { urls: CoreURLs; worker: Worker; events: Event[] };
+
+const bootKey = "__bpfplayBoot";
+
+function newWorker(url: string): Worker {
+  if (new URL(url).origin === location.origin) return new Worker(url);
+  // A page on another origin (embed.js) cannot start a worker from our
+  // URL directly; a same-origin blob that imports it can.
+  const blob = new Blob([`importScripts(${JSON.stringify(url)});`], { type: "text/javascript" });
+  return new Worker(URL.createObjectURL(blob));
+}
+
+function startWorker(urls: CoreURLs, module: WebAssembly.Module | null): Worker {
+  const w = newWorker(urls.worker);
+  w.postMessage({ type: "init", wasm: module ?? urls.wasm, wasmExec: urls.wasmExec });
+  return w;
+}
+
+/** Starts the core's worker now, for the Core created later on this page
+ * (the playground calls it from boot.js, before its own bundle has even
+ * been parsed, so the wasm downloads and compiles meanwhile). */
+export function boot(urls: CoreURLs): void {
+  const g = globalThis as unknown as Record<string, Booted | undefined>;
+  if (g[bootKey]) return;
+  const b: Booted = { urls, worker: startWorker(urls, null), events: [] };
+  const keep = (e: Event) => {
+    e.preventDefault();
+    b.events.push(e);
+  };
+  b.worker.onmessage = keep;
+  b.worker.onerror = keep;
+  g[bootKey] = b;
+}
+
+/** Takes the worker boot() started for these URLs, if any. */
+function adopt(urls: CoreURLs): Booted | null {
+  const g = globalThis as unknown as Record<string, Booted | undefined>;
+  const b = g[bootKey];
+  if (!b || b.urls.worker !== urls.worker || b.urls.wasm !== urls.wasm || b.urls.wasmExec !== urls.wasmExec) return null;
+  g[bootKey] = undefined;
+  return b;
 }
 
 export class Core {
   private worker: Worker | null = null;
-  private module: Promise<WebAssembly.Module> | null = null;
+  /** The compiled core, sent back by the first worker: later workers
+   * (after a cancel) start from it instead of downloading again. */
+  private module: WebAssembly.Module | null = null;
   private started: Promise<void> | null = null;
   private pending = new Map<number, Pending>();
   private nextId = 1;
@@ -45,7 +100,7 @@ export class Core {
   lastCallMs = 0;
   caps: Capabilities | null = null;
 
-  constructor(private readonly urls: { worker: string; wasm: string; wasmExec: string }) {}
+  constructor(private readonly urls: CoreURLs) {}
 
   /** Starts the worker if needed and resolves when the core is ready. */
   start(): Promise<void> {
@@ -58,56 +113,52 @@ export class Core {
     return this.started;
   }
 
-  private compile(): Promise<WebAssembly.Module> {
-    if (!this.module) {
-      this.module = (async () => {
-        const resp = await fetch(this.urls.wasm);
-        if (!resp.ok) throw new CoreError(`cannot load the core (${resp.status} ${resp.statusText}): ${this.urls.wasm}`, "unavailable");
-        // compileStreaming needs the application/wasm type; fall back to bytes.
-        if (WebAssembly.compileStreaming && resp.headers.get("content-type")?.startsWith("application/wasm")) {
-          return WebAssembly.compileStreaming(resp);
-        }
-        return WebAssembly.compile(await resp.arrayBuffer());
-      })();
-      this.module.catch(() => (this.module = null));
-    }
-    return this.module;
-  }
-
-  private newWorker(): Worker {
-    const url = this.urls.worker;
-    if (new URL(url).origin === location.origin) return new Worker(url);
-    // A page on another origin (embed.js) cannot start a worker from our
-    // URL directly; a same-origin blob that imports it can.
-    const blob = new Blob([`importScripts(${JSON.stringify(url)});`], { type: "text/javascript" });
-    return new Worker(URL.createObjectURL(blob));
-  }
-
   private async spawn(): Promise<void> {
-    const module = await this.compile();
-    mark("bp-wasm-compiled");
-    const w = this.newWorker();
+    const booted = this.module ? null : adopt(this.urls);
+    const w = booted ? booted.worker : startWorker(this.urls, this.module);
     this.worker = w;
+    let caps = "";
     await new Promise<void>((resolve, reject) => {
-      w.onmessage = (e: MessageEvent) => {
+      const onMessage = (e: MessageEvent) => {
         const m = e.data;
-        if (m.type === "ready") resolve();
-        else if (m.type === "fatal") reject(new CoreError("the core did not start: " + m.error, "unavailable"));
+        if (m.type === "ready") {
+          for (const [name, at] of Object.entries((m.times ?? {}) as Record<string, number>)) mark(name, at);
+          if (m.module) this.module = m.module;
+          caps = m.capabilities ?? "";
+          resolve();
+        } else if (m.type === "fatal") reject(new CoreError("the core did not start: " + m.error, "unavailable"));
         else if (m.type === "result") this.settle(m.id, m.response, m.ms);
       };
-      w.onerror = (e) => {
+      const onError = (e: ErrorEvent) => {
         e.preventDefault();
         reject(new CoreError("the core's worker failed: " + (e.message || "unknown error"), "unavailable"));
       };
-      w.postMessage({ type: "init", module, wasmExec: this.urls.wasmExec });
+      w.onmessage = onMessage;
+      w.onerror = onError;
+      // What the worker said before this Core took it over.
+      for (const e of booted?.events ?? []) {
+        if (e instanceof MessageEvent) onMessage(e);
+        else onError(e as ErrorEvent);
+      }
     });
     mark("bp-core-ready");
+    try {
+      const env = JSON.parse(caps) as Envelope<Capabilities>;
+      if (env.ok && env.result) {
+        this.caps = env.result;
+        return;
+      }
+    } catch {
+      // an older worker: ask
+    }
     this.caps = await this.call<Capabilities>("capabilities", {});
   }
 
   private settle(id: number, response: string, ms: number): void {
     const p = this.pending.get(id);
     if (!p) return;
+    // The first answer of each method, with its time inside the core.
+    if (!performance.getEntriesByName(`bp-first-${p.method}`).length) performance.mark(`bp-first-${p.method}`, { detail: { core_ms: ms } });
     this.pending.delete(id);
     this.lastCallMs = ms;
     let env: Envelope<unknown>;
@@ -160,11 +211,16 @@ export class Core {
   }
 }
 
-/** The Core for this page, built from the compiled-in asset names. */
-export function defaultCore(base = BPFPLAY_ASSETS.base, origin = location.href): Core {
-  return new Core({
+/** The URLs of the compiled-in asset names. */
+export function defaultURLs(base = BPFPLAY_ASSETS.base, origin = location.href): CoreURLs {
+  return {
     worker: assetURL(BPFPLAY_ASSETS.worker, base, origin),
     wasm: assetURL(BPFPLAY_ASSETS.wasm, base, origin),
     wasmExec: assetURL(BPFPLAY_ASSETS.wasm_exec, base, origin),
-  });
+  };
+}
+
+/** The Core for this page, built from the compiled-in asset names. */
+export function defaultCore(base = BPFPLAY_ASSETS.base, origin = location.href): Core {
+  return new Core(defaultURLs(base, origin));
 }

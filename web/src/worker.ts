@@ -3,16 +3,30 @@
 // is terminating this worker (client.ts starts a fresh one from the
 // already-compiled module).
 //
+// The worker also fetches and compiles the wasm itself: streaming
+// compilation feeds the module's bytes to V8 on the thread that asked for
+// it, and on the page's thread that held up the page's own start-up
+// (parsing, the editor) by hundreds of milliseconds.
+//
 // Protocol (structured-clone messages):
-//   page -> worker  {type:"init", module, wasmExec}   once
-//                   {type:"call", id, method, params} params is JSON text
-//   worker -> page  {type:"ready"} | {type:"fatal", error}
-//                   {type:"result", id, response, ms} response is JSON text
+//   page -> worker  {type:"init", wasm, wasmExec}      once; wasm is the URL
+//                                                      or an already compiled
+//                                                      WebAssembly.Module
+//                   {type:"call", id, method, params}  params is JSON text
+//   worker -> page  {type:"ready", times, module, capabilities}
+//                   | {type:"fatal", error}
+//                   {type:"result", id, response, ms}  response is JSON text
+//
+// ready carries the compiled module (the page keeps it for the next worker)
+// and the answer of the "capabilities" method (JSON text), which the page
+// needs before anything else. times are the worker's start-up steps on the
+// page's clock (absolute milliseconds, performance.timeOrigin + now());
+// client.ts turns them into performance marks for the start-up figure.
 
 declare function importScripts(...urls: string[]): void;
 declare const Go: { new (): { importObject: WebAssembly.Imports; run(i: WebAssembly.Instance): Promise<void>; exited?: boolean } };
 
-type InitMsg = { type: "init"; module: WebAssembly.Module; wasmExec: string };
+type InitMsg = { type: "init"; wasm: string | WebAssembly.Module; wasmExec: string };
 type CallMsg = { type: "call"; id: number; method: string; params: string };
 
 const scope = self as unknown as {
@@ -24,25 +38,53 @@ const scope = self as unknown as {
 
 let ready: Promise<void> | null = null;
 
-async function init(m: InitMsg): Promise<void> {
+const times: Record<string, number> = {};
+function stamp(name: string): void {
+  times[name] = performance.timeOrigin + performance.now();
+}
+stamp("bp-worker-start");
+
+async function compile(url: string): Promise<WebAssembly.Module> {
+  const resp = await fetch(url);
+  if (!resp.ok) throw new Error(`cannot load the core (${resp.status} ${resp.statusText}): ${url}`);
+  // compileStreaming needs the application/wasm type; fall back to bytes.
+  if (WebAssembly.compileStreaming && resp.headers.get("content-type")?.startsWith("application/wasm")) {
+    return WebAssembly.compileStreaming(resp);
+  }
+  return WebAssembly.compile(await resp.arrayBuffer());
+}
+
+async function init(m: InitMsg): Promise<{ module: WebAssembly.Module; capabilities: string }> {
+  stamp("bp-worker-init");
+  // The download and compilation start first; wasm_exec.js is fetched
+  // and run (synchronously) while they go on.
+  const compiled = typeof m.wasm === "string" ? compile(m.wasm) : Promise.resolve(m.wasm);
+  compiled.catch(() => {}); // reported below, after importScripts
   importScripts(m.wasmExec);
+  stamp("bp-worker-wasm-exec");
+  const module = await compiled;
+  stamp("bp-wasm-compiled");
   const go = new Go();
   const started = new Promise<void>((resolve) => {
     scope.bpfplayReady = resolve;
   });
-  const inst = await WebAssembly.instantiate(m.module, go.importObject);
+  const inst = await WebAssembly.instantiate(module, go.importObject);
+  stamp("bp-worker-instantiated");
   const exited = go.run(inst).then(() => {
     throw new Error("the Go core exited");
   });
   await Promise.race([started, exited]);
+  stamp("bp-worker-go-ready");
+  return { module, capabilities: scope.bpfplayCall!("capabilities", "{}") };
 }
 
 scope.onmessage = (e: MessageEvent) => {
   const m = e.data as InitMsg | CallMsg;
   if (m.type === "init") {
-    ready = init(m);
-    ready.then(
-      () => scope.postMessage({ type: "ready" }),
+    const started = init(m);
+    ready = started.then(() => {});
+    started.then(
+      ({ module, capabilities }) => scope.postMessage({ type: "ready", times, module, capabilities }),
       (err) => scope.postMessage({ type: "fatal", error: String(err && err.message ? err.message : err) }),
     );
     return;
