@@ -37,6 +37,10 @@ func compileJIT(req *Request, p *program, resp *Response) {
 		resp.OK = false
 		return
 	}
+	var orig []int
+	if p.xl != nil {
+		orig = p.xl.origSlots(p.prog)
+	}
 	lines := make([]JITLine, len(d.Listing))
 	for i, l := range d.Listing {
 		lines[i] = JITLine{Line: l}
@@ -45,10 +49,9 @@ func compileJIT(req *Request, p *program, resp *Response) {
 		case p.xl == nil:
 			o := l.Slot
 			lines[i].OrigSlot = &o
-		default:
-			if o := p.xl.origSlot(l.Slot, p.prog); o >= 0 {
-				lines[i].OrigSlot = &o
-			}
+		case l.Slot < len(orig) && orig[l.Slot] >= 0:
+			o := orig[l.Slot]
+			lines[i].OrigSlot = &o
 		}
 	}
 	resp.JIT = &JITResult{Program: program, Code: d.Image.Code, FuncLens: d.Image.FuncLens(), Listing: lines}

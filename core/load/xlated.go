@@ -62,21 +62,24 @@ func (x *xlatedProg) withMapIndices() isa.Program {
 	return q
 }
 
-// origSlot returns the original slot of the xlated slot s, -1 when
-// unknown.
-func (x *xlatedProg) origSlot(s int, written isa.Program) int {
+// origSlots returns, per xlated slot, the slot of the instruction as
+// written it comes from (-1 when unknown); nil without an alignment.
+func (x *xlatedProg) origSlots(written isa.Program) []int {
 	if x.orig == nil {
-		return -1
+		return nil
 	}
-	idx := x.prog.SlotIndex()
-	if s < 0 || s >= len(idx) || idx[s] < 0 {
-		return -1
+	pcs := written.PCs()
+	var out []int
+	for i, ins := range x.prog {
+		o := -1
+		if x.orig[i] >= 0 {
+			o = pcs[x.orig[i]]
+		}
+		for range ins.Width() {
+			out = append(out, o)
+		}
 	}
-	o := x.orig[idx[s]]
-	if o < 0 {
-		return -1
-	}
-	return written.PCs()[o]
+	return out
 }
 
 // alignLimit bounds the table of the exact alignment (original x
