@@ -176,3 +176,36 @@ var TCPSockFields = map[string][2]int{
 
 // XDPSockQueueID is struct xdp_sock's queue_id (u16).
 const XDPSockQueueID = 880
+
+// struct bpf_sock_ops_kern (sock_ops programs' context). temp is where the
+// rewrite spills a scratch register.
+const (
+	SockOpsKernSk          = 0
+	SockOpsKernArgs        = 8
+	SockOpsKernSkb         = 32
+	SockOpsKernSkbDataEnd  = 40
+	SockOpsKernOp          = 48 // u8
+	SockOpsKernIsFullsock  = 49 // u8
+	SockOpsKernTemp        = 56
+	SkTxhash               = 508  // struct sock.sk_txhash
+	TCPSockBPFSockOpsFlags = 2164 // struct tcp_sock.bpf_sock_ops_cb_flags (u8)
+	TCPSkbCbTCPFlags       = 12   // struct tcp_skb_cb.tcp_flags (u8), in sk_buff.cb
+)
+
+// struct sk_reuseport_kern (sk_reuseport programs' context).
+const (
+	ReuseportKernSkb         = 0
+	ReuseportKernSk          = 8
+	ReuseportKernSelectedSk  = 16
+	ReuseportKernMigratingSk = 24
+	ReuseportKernDataEnd     = 32
+	ReuseportKernHash        = 40
+	ReuseportKernBindInany   = 48 // bool
+)
+
+// struct task_struct.bpf_ctx and struct bpf_cg_run_ctx.retval:
+// cgroup_sockopt's retval lives in the running task's cgroup run context.
+const (
+	TaskStructBPFCtx = 5232
+	CgRunCtxRetval   = 8
+)

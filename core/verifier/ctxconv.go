@@ -175,6 +175,8 @@ func (v *verifier) ctxConverter() ctxConverter {
 		return convertSkLookupAccess
 	case progSkMsg:
 		return convertSkMsgAccess
+	case progSockOps:
+		return convertSockOpsAccess
 	}
 	return nil
 }

@@ -25,7 +25,7 @@ var floors = map[realworld.Aspect]int{
 	realworld.ErrorLine: 31,
 	realworld.Insns:     146,
 	realworld.Log:       177,
-	realworld.Xlated:    144,
+	realworld.Xlated:    146,
 	realworld.JIT:       146,
 	realworld.Run:       48,
 	realworld.Maps:      49,
