@@ -177,6 +177,12 @@ func (v *verifier) ctxConverter() ctxConverter {
 		return convertSkMsgAccess
 	case progSockOps:
 		return convertSockOpsAccess
+	case progCgroupSockopt:
+		return convertSockoptAccess
+	case progCgroupSysctl:
+		return convertSysctlAccess
+	case progSkReuseport:
+		return convertSkReuseportAccess
 	}
 	return nil
 }
