@@ -29,12 +29,15 @@ def mov_imm(dst, imm):
 
 LDX = {1: 0x71, 2: 0x69, 4: 0x61, 8: 0x79}
 STX = {1: 0x73, 2: 0x6b, 4: 0x63, 8: 0x7b}
+ST = {1: 0x72, 2: 0x6a, 4: 0x62, 8: 0x7a}
 EXIT = insn(0x95)
 
 # Register patterns: loads (dst, src) and stores (ctx, value). r1 holds the
 # context at entry; the other registers get a copy of it or a value first.
 LOADS = [(0, 1), (1, 1), (9, 9), (8, 8), (9, 8)]
-STORES = [(1, 2), (9, 8), (8, 9), (9, 2), (2, 9)]
+STORES = [(1, 2), (9, 8), (8, 9), (9, 2), (2, 9), (1, 1)]
+# Stores of an immediate (BPF_ST), through these context registers.
+ST_CTX = [1, 9]
 
 
 def load_prog(dst, src, size, off):
@@ -50,8 +53,18 @@ def store_prog(ctx, val, size, off):
     p = []
     if ctx != 1:
         p.append(mov_reg(ctx, 1))
-    p.append(mov_imm(val, 7))
+    if val != ctx:
+        p.append(mov_imm(val, 7))
     p.append(insn(STX[size], ctx, val, off))
+    p += [mov_imm(0, 1), EXIT]
+    return p
+
+
+def st_prog(ctx, size, off):
+    p = []
+    if ctx != 1:
+        p.append(mov_reg(ctx, 1))
+    p.append(insn(ST[size], ctx, 0, off, 7))
     p += [mov_imm(0, 1), EXIT]
     return p
 
@@ -92,6 +105,10 @@ TYPES = [
      [('data', 0, 8), ('data_end', 8, 8), ('len', 16, 4), ('eth_protocol', 20, 4), ('ip_protocol', 24, 4),
       ('bind_inany', 28, 4), ('hash', 32, 4), ('sk', 40, 8), ('migrating_sk', 48, 8)],
      {'len', 'eth_protocol', 'ip_protocol', 'bind_inany'}, set()),
+    ('sk_reuseport', 'sk_reuseport_select',
+     [('data', 0, 8), ('data_end', 8, 8), ('len', 16, 4), ('eth_protocol', 20, 4), ('ip_protocol', 24, 4),
+      ('bind_inany', 28, 4), ('hash', 32, 4), ('sk', 40, 8), ('migrating_sk', 48, 8)],
+     {'len', 'eth_protocol', 'ip_protocol', 'bind_inany'}, set()),
 ]
 
 
@@ -108,6 +125,8 @@ def questions():
                 for ctx, val in STORES:
                     yield tname, ptype, attach, '%s/stx%d/r%d<-r%d' % (name, fsize, ctx, val), \
                         store_prog(ctx, val, fsize, off)
+                for ctx in ST_CTX:
+                    yield tname, ptype, attach, '%s/st%d/r%d' % (name, fsize, ctx), st_prog(ctx, fsize, off)
 
 
 def main():
