@@ -133,22 +133,33 @@ func alignXlated(orig, xl isa.Program) []int {
 // commonInsns returns the pairs (original index, xlated index) of a
 // longest common subsequence of the two programs under sameModRewrite,
 // in order. Past alignLimit it pairs greedily instead: equal
-// instructions in step, skipping forward on the xlated side (where the
-// rewrites add instructions) at most alignSkip instructions.
+// instructions in step (two in a row), skipping forward on the xlated
+// side (where the rewrites add instructions) at most alignSkip
+// instructions.
 func commonInsns(orig, xl isa.Program) [][2]int {
 	n, m := len(orig), len(xl)
 	var pairs [][2]int
 	if n*m > alignLimit {
-		for i, j := 0, 0; i < n && j < m; {
-			k := 0
-			for k < alignSkip && j+k < m && !sameModRewrite(orig[i], xl[j+k]) {
-				k++
+		// A pair counts when the next instructions pair too (or both
+		// programs end there), so that a common instruction (exit,
+		// r0 = 0) inside a long rewrite does not anchor by chance.
+		anchor := func(i, j int) bool {
+			if !sameModRewrite(orig[i], xl[j]) {
+				return false
 			}
-			if j+k < m && k < alignSkip {
-				pairs = append(pairs, [2]int{i, j + k})
-				j += k + 1
+			if i+1 == n || j+1 == m {
+				return i+1 == n && j+1 == m
 			}
-			i++
+			return sameModRewrite(orig[i+1], xl[j+1])
+		}
+		for i, j := 0, 0; i < n && j < m; i++ {
+			for k := 0; k < alignSkip && j+k < m; k++ {
+				if anchor(i, j+k) {
+					pairs = append(pairs, [2]int{i, j + k})
+					j += k + 1
+					break
+				}
+			}
 		}
 		return pairs
 	}
