@@ -6,6 +6,7 @@ import (
 
 	"github.com/bpfplay/bpfplay/core/asm/kernel"
 	"github.com/bpfplay/bpfplay/core/isa"
+	"github.com/bpfplay/bpfplay/core/record"
 )
 
 func assemble(t *testing.T, src string) isa.Program {
@@ -82,4 +83,48 @@ func TestAlignXlatedLarge(t *testing.T) {
 			t.Fatalf("xlated insn %d attributed to %d (of %d)", i, o, len(p))
 		}
 	}
+}
+
+// TestAlignXlatedCorpus: on every accepted program of the corpora (up to
+// 20k instructions), every xlated instruction gets an original one, in
+// the original order (6.1's rewrites never reorder instructions).
+func TestAlignXlatedCorpus(t *testing.T) {
+	if testing.Short() {
+		t.Skip("verifies the corpora; skipped with -short")
+	}
+	total := 0
+	for _, f := range []string{"../../testdata/corpus/verifier-dev.jsonl.gz", "../../testdata/corpus/test_bpf-dev.jsonl.gz", "../../testdata/realworld/corpus.jsonl.gz"} {
+		all, err := record.ReadAll(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, in := range all {
+			if in.CBPF || len(in.Insns) > 8*20000 {
+				continue
+			}
+			res, opts, err := verifyIn(in, false, false)
+			if err != nil || !res.Accepted {
+				continue
+			}
+			slots, err := isa.UnmarshalSlots(in.Insns)
+			if err != nil {
+				t.Fatal(err)
+			}
+			orig, err := isa.Pair(slots)
+			if err != nil {
+				t.Fatal(err)
+			}
+			x := newXlated(res, opts, orig)
+			last := 0
+			for i, o := range x.orig {
+				if o < last || o >= len(orig) {
+					t.Errorf("%s: xlated insn %d attributed to %d (previous %d, %d original insns)", in.Name, i, o, last, len(orig))
+					break
+				}
+				last = o
+			}
+			total += len(x.orig)
+		}
+	}
+	t.Logf("%d xlated instructions attributed in order", total)
 }
