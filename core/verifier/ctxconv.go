@@ -338,13 +338,7 @@ func convertSkSkbAccess(v *verifier, t int, si insn) ([]insn, int) {
 		reg := si.dst
 		tmp := int16(progtype.SkBuffCb + progtype.SkSkbCbTempReg)
 		if si.src == si.dst {
-			reg = 9
-			if si.src == reg || si.dst == reg {
-				reg--
-			}
-			if si.src == reg || si.dst == reg {
-				reg--
-			}
+			reg = scratchReg(si.dst, si.src)
 			p = append(p, stxMem(szDW, si.src, reg, tmp))
 		}
 		p = append(p, ldxMem(szDW, reg, si.src, progtype.SkBuffData),
@@ -466,13 +460,7 @@ func convertSockAddrAccess(v *verifier, t int, si insn) ([]insn, int) {
 		return []insn{ldxMem(szDW, si.dst, si.src, ptrOff), ldxMem(size, si.dst, si.dst, nestedOff)}
 	}
 	store := func(ptrOff int16, size uint8, nestedOff int16) []insn {
-		tmp := uint8(9)
-		if si.src == tmp || si.dst == tmp {
-			tmp--
-		}
-		if si.src == tmp || si.dst == tmp {
-			tmp--
-		}
+		tmp := scratchReg(si.dst, si.src)
 		return []insn{stxMem(szDW, si.dst, tmp, progtype.SockAddrKernTmpReg), ldxMem(szDW, tmp, si.dst, ptrOff),
 			stxMem(size, tmp, si.src, nestedOff), ldxMem(szDW, tmp, si.dst, progtype.SockAddrKernTmpReg)}
 	}
