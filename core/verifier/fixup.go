@@ -331,42 +331,139 @@ func (v *verifier) mapGenLookup(m *mapInfo) []insn {
 // bpfFInnerMap is BPF_F_INNER_MAP.
 const bpfFInnerMap = 1 << 12
 
-// mapOps are the functions of each map type's operations.
-var mapOps = map[mapType]map[int32]string{
-	mapHash:                {1: "htab_map_lookup_elem", 2: "htab_map_update_elem", 3: "htab_map_delete_elem", 164: "bpf_for_each_hash_elem"},
-	mapLRUHash:             {1: "htab_lru_map_lookup_elem", 2: "htab_lru_map_update_elem", 3: "htab_lru_map_delete_elem", 164: "bpf_for_each_hash_elem"},
-	mapPercpuHash:          {1: "htab_percpu_map_lookup_elem", 2: "htab_percpu_map_update_elem", 3: "htab_map_delete_elem", 164: "bpf_for_each_hash_elem", 195: "htab_percpu_map_lookup_percpu_elem"},
-	mapLRUPercpuHash:       {1: "htab_lru_percpu_map_lookup_elem", 2: "htab_lru_percpu_map_update_elem", 3: "htab_lru_map_delete_elem", 164: "bpf_for_each_hash_elem", 195: "htab_lru_percpu_map_lookup_percpu_elem"},
-	mapHashOfMaps:          {1: "htab_of_map_lookup_elem", 3: "htab_map_delete_elem"},
-	mapStackTrace:          {1: "stack_map_lookup_elem", 2: "stack_map_update_elem", 3: "stack_map_delete_elem"},
-	mapReuseportSockarray:  {1: "reuseport_array_lookup_elem", 3: "reuseport_array_delete_elem"},
-	mapDevmap:              {1: "dev_map_lookup_elem", 2: "dev_map_update_elem", 3: "dev_map_delete_elem", 51: "dev_map_redirect"},
-	mapDevmapHash:          {1: "dev_map_hash_lookup_elem", 2: "dev_map_hash_update_elem", 3: "dev_map_hash_delete_elem", 51: "dev_hash_map_redirect"},
-	mapRingbuf:             {1: "ringbuf_map_lookup_elem", 2: "ringbuf_map_update_elem", 3: "ringbuf_map_delete_elem"},
-	mapUserRingbuf:         {1: "ringbuf_map_lookup_elem", 2: "ringbuf_map_update_elem", 3: "ringbuf_map_delete_elem"},
-	mapArray:               {1: "array_map_lookup_elem", 2: "array_map_update_elem", 3: "array_map_delete_elem", 164: "bpf_for_each_array_elem"},
-	mapPercpuArray:         {1: "percpu_array_map_lookup_elem", 2: "array_map_update_elem", 3: "array_map_delete_elem", 164: "bpf_for_each_array_elem", 195: "percpu_array_map_lookup_percpu_elem"},
-	mapProgArray:           {1: "fd_array_map_lookup_elem", 3: "fd_array_map_delete_elem"},
-	mapPerfEventArray:      {1: "fd_array_map_lookup_elem", 3: "fd_array_map_delete_elem"},
-	mapCgroupArray:         {1: "fd_array_map_lookup_elem", 3: "fd_array_map_delete_elem"},
-	mapArrayOfMaps:         {1: "array_of_map_lookup_elem", 3: "fd_array_map_delete_elem"},
-	mapLPMTrie:             {1: "trie_lookup_elem", 2: "trie_update_elem", 3: "trie_delete_elem"},
-	mapBloomFilter:         {1: "bloom_map_lookup_elem", 2: "bloom_map_update_elem", 3: "bloom_map_delete_elem", 87: "bloom_map_push_elem", 88: "bloom_map_pop_elem", 89: "bloom_map_peek_elem"},
-	mapCgroupStorage:       {1: "cgroup_storage_lookup_elem", 2: "cgroup_storage_update_elem", 3: "cgroup_storage_delete_elem"},
-	mapPercpuCgroupStorage: {1: "cgroup_storage_lookup_elem", 2: "cgroup_storage_update_elem", 3: "cgroup_storage_delete_elem"},
-	mapQueue:               {1: "queue_stack_map_lookup_elem", 2: "queue_stack_map_update_elem", 3: "queue_stack_map_delete_elem", 87: "queue_stack_map_push_elem", 88: "queue_map_pop_elem", 89: "queue_map_peek_elem"},
-	mapStack:               {1: "queue_stack_map_lookup_elem", 2: "queue_stack_map_update_elem", 3: "queue_stack_map_delete_elem", 87: "queue_stack_map_push_elem", 88: "stack_map_pop_elem", 89: "stack_map_peek_elem"},
-	mapTaskStorage:         {1: "bpf_pid_task_storage_lookup_elem", 2: "bpf_pid_task_storage_update_elem", 3: "bpf_pid_task_storage_delete_elem"},
-	mapInodeStorage:        {1: "bpf_fd_inode_storage_lookup_elem", 2: "bpf_fd_inode_storage_update_elem", 3: "bpf_fd_inode_storage_delete_elem"},
-	mapCpumap:              {1: "cpu_map_lookup_elem", 2: "cpu_map_update_elem", 3: "cpu_map_delete_elem", 51: "cpu_map_redirect"},
-	mapSockmap:             {1: "sock_map_lookup", 2: "sock_map_update_elem", 3: "sock_map_delete_elem"},
-	mapSockhash:            {1: "sock_hash_lookup", 2: "sock_map_update_elem", 3: "sock_hash_delete_elem"},
-	mapSkStorage:           {1: "bpf_fd_sk_storage_lookup_elem", 2: "bpf_fd_sk_storage_update_elem", 3: "bpf_fd_sk_storage_delete_elem"},
-	mapXskmap:              {1: "xsk_map_lookup_elem", 2: "xsk_map_update_elem", 3: "xsk_map_delete_elem", 51: "xsk_map_redirect"},
+// mapOpTable lists the functions of each map type's operations (map
+// type, helper id, function). It is static data: as a map literal of maps
+// it was one big init function, costly to compile in the browser
+// (docs/web.md, "Start-up").
+var mapOpTable = [...]struct {
+	typ mapType
+	id  int32
+	fn  string
+}{
+	{mapHash, 1, "htab_map_lookup_elem"},
+	{mapHash, 2, "htab_map_update_elem"},
+	{mapHash, 3, "htab_map_delete_elem"},
+	{mapHash, 164, "bpf_for_each_hash_elem"},
+	{mapLRUHash, 1, "htab_lru_map_lookup_elem"},
+	{mapLRUHash, 2, "htab_lru_map_update_elem"},
+	{mapLRUHash, 3, "htab_lru_map_delete_elem"},
+	{mapLRUHash, 164, "bpf_for_each_hash_elem"},
+	{mapPercpuHash, 1, "htab_percpu_map_lookup_elem"},
+	{mapPercpuHash, 2, "htab_percpu_map_update_elem"},
+	{mapPercpuHash, 3, "htab_map_delete_elem"},
+	{mapPercpuHash, 164, "bpf_for_each_hash_elem"},
+	{mapPercpuHash, 195, "htab_percpu_map_lookup_percpu_elem"},
+	{mapLRUPercpuHash, 1, "htab_lru_percpu_map_lookup_elem"},
+	{mapLRUPercpuHash, 2, "htab_lru_percpu_map_update_elem"},
+	{mapLRUPercpuHash, 3, "htab_lru_map_delete_elem"},
+	{mapLRUPercpuHash, 164, "bpf_for_each_hash_elem"},
+	{mapLRUPercpuHash, 195, "htab_lru_percpu_map_lookup_percpu_elem"},
+	{mapHashOfMaps, 1, "htab_of_map_lookup_elem"},
+	{mapHashOfMaps, 3, "htab_map_delete_elem"},
+	{mapStackTrace, 1, "stack_map_lookup_elem"},
+	{mapStackTrace, 2, "stack_map_update_elem"},
+	{mapStackTrace, 3, "stack_map_delete_elem"},
+	{mapReuseportSockarray, 1, "reuseport_array_lookup_elem"},
+	{mapReuseportSockarray, 3, "reuseport_array_delete_elem"},
+	{mapDevmap, 1, "dev_map_lookup_elem"},
+	{mapDevmap, 2, "dev_map_update_elem"},
+	{mapDevmap, 3, "dev_map_delete_elem"},
+	{mapDevmap, 51, "dev_map_redirect"},
+	{mapDevmapHash, 1, "dev_map_hash_lookup_elem"},
+	{mapDevmapHash, 2, "dev_map_hash_update_elem"},
+	{mapDevmapHash, 3, "dev_map_hash_delete_elem"},
+	{mapDevmapHash, 51, "dev_hash_map_redirect"},
+	{mapRingbuf, 1, "ringbuf_map_lookup_elem"},
+	{mapRingbuf, 2, "ringbuf_map_update_elem"},
+	{mapRingbuf, 3, "ringbuf_map_delete_elem"},
+	{mapUserRingbuf, 1, "ringbuf_map_lookup_elem"},
+	{mapUserRingbuf, 2, "ringbuf_map_update_elem"},
+	{mapUserRingbuf, 3, "ringbuf_map_delete_elem"},
+	{mapArray, 1, "array_map_lookup_elem"},
+	{mapArray, 2, "array_map_update_elem"},
+	{mapArray, 3, "array_map_delete_elem"},
+	{mapArray, 164, "bpf_for_each_array_elem"},
+	{mapPercpuArray, 1, "percpu_array_map_lookup_elem"},
+	{mapPercpuArray, 2, "array_map_update_elem"},
+	{mapPercpuArray, 3, "array_map_delete_elem"},
+	{mapPercpuArray, 164, "bpf_for_each_array_elem"},
+	{mapPercpuArray, 195, "percpu_array_map_lookup_percpu_elem"},
+	{mapProgArray, 1, "fd_array_map_lookup_elem"},
+	{mapProgArray, 3, "fd_array_map_delete_elem"},
+	{mapPerfEventArray, 1, "fd_array_map_lookup_elem"},
+	{mapPerfEventArray, 3, "fd_array_map_delete_elem"},
+	{mapCgroupArray, 1, "fd_array_map_lookup_elem"},
+	{mapCgroupArray, 3, "fd_array_map_delete_elem"},
+	{mapArrayOfMaps, 1, "array_of_map_lookup_elem"},
+	{mapArrayOfMaps, 3, "fd_array_map_delete_elem"},
+	{mapLPMTrie, 1, "trie_lookup_elem"},
+	{mapLPMTrie, 2, "trie_update_elem"},
+	{mapLPMTrie, 3, "trie_delete_elem"},
+	{mapBloomFilter, 1, "bloom_map_lookup_elem"},
+	{mapBloomFilter, 2, "bloom_map_update_elem"},
+	{mapBloomFilter, 3, "bloom_map_delete_elem"},
+	{mapBloomFilter, 87, "bloom_map_push_elem"},
+	{mapBloomFilter, 88, "bloom_map_pop_elem"},
+	{mapBloomFilter, 89, "bloom_map_peek_elem"},
+	{mapCgroupStorage, 1, "cgroup_storage_lookup_elem"},
+	{mapCgroupStorage, 2, "cgroup_storage_update_elem"},
+	{mapCgroupStorage, 3, "cgroup_storage_delete_elem"},
+	{mapPercpuCgroupStorage, 1, "cgroup_storage_lookup_elem"},
+	{mapPercpuCgroupStorage, 2, "cgroup_storage_update_elem"},
+	{mapPercpuCgroupStorage, 3, "cgroup_storage_delete_elem"},
+	{mapQueue, 1, "queue_stack_map_lookup_elem"},
+	{mapQueue, 2, "queue_stack_map_update_elem"},
+	{mapQueue, 3, "queue_stack_map_delete_elem"},
+	{mapQueue, 87, "queue_stack_map_push_elem"},
+	{mapQueue, 88, "queue_map_pop_elem"},
+	{mapQueue, 89, "queue_map_peek_elem"},
+	{mapStack, 1, "queue_stack_map_lookup_elem"},
+	{mapStack, 2, "queue_stack_map_update_elem"},
+	{mapStack, 3, "queue_stack_map_delete_elem"},
+	{mapStack, 87, "queue_stack_map_push_elem"},
+	{mapStack, 88, "stack_map_pop_elem"},
+	{mapStack, 89, "stack_map_peek_elem"},
+	{mapTaskStorage, 1, "bpf_pid_task_storage_lookup_elem"},
+	{mapTaskStorage, 2, "bpf_pid_task_storage_update_elem"},
+	{mapTaskStorage, 3, "bpf_pid_task_storage_delete_elem"},
+	{mapInodeStorage, 1, "bpf_fd_inode_storage_lookup_elem"},
+	{mapInodeStorage, 2, "bpf_fd_inode_storage_update_elem"},
+	{mapInodeStorage, 3, "bpf_fd_inode_storage_delete_elem"},
+	{mapCpumap, 1, "cpu_map_lookup_elem"},
+	{mapCpumap, 2, "cpu_map_update_elem"},
+	{mapCpumap, 3, "cpu_map_delete_elem"},
+	{mapCpumap, 51, "cpu_map_redirect"},
+	{mapSockmap, 1, "sock_map_lookup"},
+	{mapSockmap, 2, "sock_map_update_elem"},
+	{mapSockmap, 3, "sock_map_delete_elem"},
+	{mapSockhash, 1, "sock_hash_lookup"},
+	{mapSockhash, 2, "sock_map_update_elem"},
+	{mapSockhash, 3, "sock_hash_delete_elem"},
+	{mapSkStorage, 1, "bpf_fd_sk_storage_lookup_elem"},
+	{mapSkStorage, 2, "bpf_fd_sk_storage_update_elem"},
+	{mapSkStorage, 3, "bpf_fd_sk_storage_delete_elem"},
+	{mapXskmap, 1, "xsk_map_lookup_elem"},
+	{mapXskmap, 2, "xsk_map_update_elem"},
+	{mapXskmap, 3, "xsk_map_delete_elem"},
+	{mapXskmap, 51, "xsk_map_redirect"},
 }
 
+type mapOpKey struct {
+	typ mapType
+	id  int32
+}
+
+// mapOps indexes mapOpTable.
+var mapOps = func() map[mapOpKey]string {
+	m := make(map[mapOpKey]string, len(mapOpTable))
+	for _, o := range mapOpTable {
+		m[mapOpKey{o.typ, o.id}] = o.fn
+	}
+	return m
+}()
+
 // mapOpFunc names the operation a map helper lands on.
-func mapOpFunc(m *mapInfo, id int32) string { return mapOps[m.typ][id] }
+func mapOpFunc(m *mapInfo, id int32) string { return mapOps[mapOpKey{m.typ, id}] }
 
 // genLdAbs lowers a legacy packet load into a call of the kernel's skb
 // load helper (bpf_gen_ld_abs), which returns a negative value on error.

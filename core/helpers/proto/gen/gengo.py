@@ -1,4 +1,4 @@
-# Generates the body of core/helpers/proto/protos.go from extract.py's JSON
+# Generates the body of core/helpers/proto/protos.go's protoTable from extract.py's JSON
 # (facts: each prototype's argument and return kinds).
 import json,re
 d=json.load(open('/tmp/gen/protos.json'))
@@ -55,7 +55,9 @@ for name in sorted(d):
         n=max(i+1 for i,a in enumerate(bt) if a)
         f.append('ArgBTF: [5]string{%s}'%', '.join(json.dumps(btf(a)) if a else '""' for a in bt[:n]))
     if p.get('ret_btf_id'): f.append('RetBTF: %s'%json.dumps(btf(p['ret_btf_id'])))
-    lines.append('\t%s: {%s},'%(json.dumps(key),', '.join(f)))
+    # protos.go's protoTable is an array of values (static data), not a map
+    # literal: see the comment on protos there.
+    lines.append('\t{Name: %s, %s},'%(json.dumps(key),', '.join(f)))
 text='\n'.join(lines)+'\n'
 for a,b in [('sizeof(s64)','8'),('sizeof(u64)','8'),('sizeof(u32)','4'),('sizeof(struct iphdr)','20'),('sizeof(struct tcphdr)','20'),('sizeof(struct ipv6hdr)','40'),('BtfId','BTFID'),('TcpSock','TCPSock')]:
     text=text.replace(a,b)
