@@ -155,6 +155,17 @@ func TestServerCompileC(t *testing.T) {
 	// The gallery offers the C example here.
 	b.do(t, chromedp.Click(chromedp.CSS("#examples")), waitJS(`document.querySelector('#gallery [data-example="c-xdp-count"]')`))
 	b.shot(t, "c-gallery")
+	// Its rejected example: the message under the C line it is about.
+	b.do(t, chromedp.Click(chromedp.CSS(`#gallery [data-example="c-missing-check"]`)),
+		waitJS(`document.querySelector("#title").textContent === "prog.c · xdp_ipv4_only" && window.__bpfplay.metrics.lastSource === window.__bpfplay.state().source`))
+	if v := verdict(t, b, "bad"); !strings.Contains(v, "Rejected") {
+		t.Errorf("the rejected C example: verdict %q", v)
+	}
+	want = eval[int](t, b, `window.__bpfplay.state().source.split("\n").findIndex((l) => l.trim().startsWith("if (eth->h_proto")) + 1`)
+	got = eval[int](t, b, `[...document.querySelectorAll(".cm-content > .cm-line")].findIndex((l) => l.classList.contains("bp-error-line")) + 1`)
+	if got != want || want == 0 {
+		t.Errorf("the rejected C example is marked on line %d, want %d", got, want)
+	}
 	b.noConsoleErrors(t)
 }
 

@@ -252,7 +252,7 @@ class App {
       this.compiled = null;
       // The editor's text is in the other language: start from an example.
       const ex = d === "c" ? cExamples[0] : examples.find((x) => x.dialect === d);
-      if (ex && (d === "c") !== /#include|SEC\(|\breturn\b/.test(this.st.source)) return this.apply({ ...stateFromExample(ex), dialect: d, pane: this.st.pane });
+      if (ex && (d === "c") !== /#include|SEC\(/.test(this.st.source)) return this.apply({ ...stateFromExample(ex), dialect: d, pane: this.st.pane });
     }
     this.st.dialect = d;
     this.editor.setDialect(d);

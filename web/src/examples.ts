@@ -20,6 +20,7 @@ import e11 from "../examples/11-iptables.s";
 import e12 from "../examples/12-ringbuf.s";
 import e13 from "../examples/13-trace-printk.s";
 import c01 from "../examples/14-xdp-count.c.txt";
+import c02 from "../examples/15-xdp-missing-check.c.txt";
 
 export interface Example {
   id: string;
@@ -71,4 +72,4 @@ export const examples: Example[] = [
 ].map(([id, text]) => parseExample(id, text));
 
 /** Examples in C, for the server's clang (C mode). */
-export const cExamples: Example[] = [["c-xdp-count", c01]].map(([id, text]) => ({ ...parseExample(id, text), dialect: "c" as const }));
+export const cExamples: Example[] = [["c-xdp-count", c01], ["c-missing-check", c02]].map(([id, text]) => ({ ...parseExample(id, text), dialect: "c" as const }));
