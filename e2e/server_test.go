@@ -73,7 +73,8 @@ func TestServerShortLink(t *testing.T) {
 		t.Errorf("sharing the same state again gave %q, first %q", again, url)
 	}
 
-	fresh := newBrowser(t, browserOpt{})
+	// Opened on a phone.
+	fresh := newBrowser(t, browserOpt{width: 390, height: 844})
 	fresh.do(t, chromedp.Navigate(url), waitJS(`window.__bpfplay && window.__bpfplay.metrics.analyses > 0`))
 	got := eval[map[string]any](t, fresh, `window.__bpfplay.state()`)
 	if got["source"] != src || got["prog_type"] != "socket_filter" || got["dialect"] != "kernel" {
@@ -82,7 +83,8 @@ func TestServerShortLink(t *testing.T) {
 	if v := verdict(t, fresh, "ok"); !strings.Contains(v, "Accepted") {
 		t.Errorf("restored program: verdict %q", v)
 	}
-	fresh.shot(t, "short-link-restored")
+	fresh.do(t, waitJS(`document.querySelector("#short-link")`))
+	fresh.shot(t, "short-link-restored-phone")
 	fresh.noConsoleErrors(t)
 
 	// A state over the server's 64 KB limit: 413, said in a toast.
