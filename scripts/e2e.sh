@@ -9,4 +9,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-chromium.sh >/dev/null
 scripts/build.sh --web
-go test ./e2e/ "$@"
+go test -timeout 45m ./e2e/ "$@"  # a loaded machine needs more than the default 10 minutes

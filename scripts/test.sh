@@ -98,7 +98,9 @@ scripts/build.sh --web || fail "scripts/build.sh --web"
 # --- end of pre-test hook ----------------------------------------------
 
 step "go test ./..."
-go test ./... || fail "go test"
+# The browser tests (e2e) take ~4 minutes on a quiet 2-core machine and
+# over 10 on a loaded one: past go test's default timeout per package.
+go test -timeout 45m ./... || fail "go test"
 
 if [ -d "$root/../shared" ]; then
   step "extra checks (../shared is present)"
