@@ -262,6 +262,21 @@ func TestJITPane(t *testing.T) {
 		}
 	}
 	b.shot(t, "jit")
+
+	// The pane lists the xlated program: LD_ABS becomes several
+	// instructions, so the exit's slot there is not its slot as written.
+	// Its pc link still lands on the exit's line.
+	setProgram(t, b, "kernel", "socket_filter", "r6 = r1\nr0 = *(u8 *)skb[12]\nexit\n")
+	b.do(t, waitJS(`(() => { const j = window.__bpfplay.app.view && window.__bpfplay.app.view.jit; return j && j.lines.some(l => l.orig === 2); })()`))
+	exitPC := eval[int](t, b, `window.__bpfplay.app.view.jit.lines.find(l => l.orig === 2).pc`)
+	if exitPC <= 2 {
+		t.Fatalf("the exit is slot %d of the JIT's program: want the xlated program (LD_ABS lowered)", exitPC)
+	}
+	b.do(t, chromedp.Click(chromedp.CSS(fmt.Sprintf(`[data-testid=jit-listing] a.pc[data-pc="%d"]`, exitPC))))
+	line := eval[int](t, b, `(() => { const v = window.__bpfplay.app.editor.view; return v.state.doc.lineAt(v.state.selection.main.head).number; })()`)
+	if line != 3 {
+		t.Errorf("clicking xlated slot %d put the cursor on line %d, want 3 (the exit)", exitPC, line)
+	}
 	b.noConsoleErrors(t)
 }
 

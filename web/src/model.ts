@@ -74,6 +74,9 @@ export interface JitLine {
   hex: string;
   asm: string;
   pc: number | null;
+  /** The instruction as written this code comes from (pc is a slot of
+   * the xlated program when the verifier rewrote it). */
+  orig: number | null;
 }
 
 export interface JitView {
@@ -218,6 +221,7 @@ function jitOf(v: any): JitView | null {
       hex: typeof l?.hex === "string" ? l.hex : /^(?:[0-9a-f]{2})*$/.test(str(l?.bytes)) ? str(l?.bytes) : b64hex(l?.bytes),
       asm: str(l?.text ?? l?.asm) + (l?.note ? `  ; ${l.note}` : ""),
       pc: num(l?.slot ?? l?.pc) === -1 ? null : num(l?.slot ?? l?.pc),
+      orig: num(l?.orig_slot),
     })),
     error: str(v.error),
   };

@@ -310,7 +310,7 @@ export function renderJIT(el: HTMLElement, v: LoadView | null, ctx: PaneContext)
     } else lastPC = null;
     const insn = first ? v!.xlated.find((x) => x.pc === l.pc) ?? v!.listing.find((x) => x.pc === l.pc) : undefined;
     return h("tr", { class: first || frame ? "group" : "" },
-      h("td", { class: "num" }, first ? h("a", { href: "#", class: "pc", onclick: (e: Event) => { e.preventDefault(); ctx.goToPC(l.pc!); } }, String(l.pc)) : ""),
+      h("td", { class: "num" }, first ? h("a", { href: "#", class: "pc", "data-pc": String(l.pc), onclick: (e: Event) => { e.preventDefault(); ctx.goToPC(l.orig ?? l.pc!); } }, String(l.pc)) : ""),
       h("td", { class: "bp-note" }, first && insn ? insn.text : frame ? h("em", null, frame) : ""),
       h("td", { class: "num" }, l.off.toString(16).padStart(3, "0")),
       h("td", { class: "bytes" }, spacedHex(l.hex)),
