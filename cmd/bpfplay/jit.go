@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"github.com/bpfplay/bpfplay/core/asm/kernel"
 	"github.com/bpfplay/bpfplay/core/cbpf"
 	"github.com/bpfplay/bpfplay/core/isa"
+	"github.com/bpfplay/bpfplay/core/load"
 	"github.com/bpfplay/bpfplay/core/record"
 	"github.com/bpfplay/bpfplay/jit"
 	"github.com/bpfplay/bpfplay/jit/ksyms"
@@ -19,7 +21,7 @@ import (
 func init() {
 	register(&command{
 		name:    "jit",
-		args:    "[--intel] [--dialect kernel|conformance|cbpf|raw|elf|xlated] [--program NAME | --section NAME] [--stack N] [--json] FILE|-  |  --vectors FILE [--forms]",
+		args:    "[--intel] [--prog-type T] [--map NAME=TYPE:K:V:N]... [--no-verify] [--dialect kernel|conformance|cbpf|raw|elf|xlated] [--program NAME | --section NAME] [--stack N] [--json] FILE|-  |  --vectors FILE [--forms]",
 		summary: "show the x86-64 machine code Linux 6.1's JIT emits, or check JIT test vectors",
 		help: `Compiles the program with bpfplay's x86-64 JIT, which emits exactly what
 Linux 6.1's JIT emits (qemu64 CPU: no BMI2, no endbr64, "leave; ret; int3"),
@@ -34,9 +36,16 @@ file or conformance text (--dialect conformance), raw instructions (bytes,
 or hex text; helper calls by number), classic BPF (compiled as the eBPF
 Linux converts it to, as for a socket filter), or an xlated program as the
 kernel reports it (--dialect xlated: hex; helper calls as address -
-__bpf_call_base, bpf-to-bpf calls with the target in off). Without the
-verifier, the program is compiled as given: the stack size comes from its
-r10-relative accesses (--stack overrides it), and nothing is rewritten.
+__bpf_call_base, bpf-to-bpf calls with the target in off).
+
+An eBPF program is first loaded as the kernel would (--prog-type, --map as
+for run; an ELF object brings its maps): the verifier must accept it, and what is compiled is its
+xlated program (context accesses converted, helper calls fixed up, map
+lookups inlined...), so the bytes are the kernel's; each instruction shown
+is an xlated one. --no-verify compiles the program as given instead: the
+stack size comes from its r10-relative accesses (--stack overrides it),
+and nothing is rewritten. Classic BPF and xlated input are compiled as
+given (they are already what the kernel JITs).
 
 --vectors FILE checks a file of JIT test vectors (testdata/jit-vectors's
 format, optionally gzipped): every record's program is compiled at its image
@@ -51,6 +60,9 @@ differ. --forms adds the distinct x86 instruction forms of the matched images.`,
 			asJSON := fs.Bool("json", false, "print the image and listing as JSON")
 			stack := fs.Int("stack", -1, "stack depth of the main function in bytes (default: from the program's accesses)")
 			vecs := fs.String("vectors", "", "check a JIT test vectors file instead")
+			progType := fs.String("prog-type", "", "program type, the kernel's name without BPF_PROG_TYPE_ (default: the ELF section's, else socket_filter)")
+			noVerify := fs.Bool("no-verify", false, "compile the program as written, without the verifier and its rewrites")
+			fs.Var(&inf.maps, "map", "NAME=TYPE:KEY_SIZE:VALUE_SIZE:MAX_ENTRIES[:FLAGS] (repeatable)")
 			forms := fs.Bool("forms", false, "with --vectors: count the distinct x86 instruction forms covered")
 			return func(e *env, args []string) int {
 				syn := jit.ATT
@@ -73,6 +85,9 @@ differ. --forms adds the distinct x86 instruction forms of the matched images.`,
 				v, err := in.program()
 				if err != nil {
 					return inputFail(e, "jit", args[0], err)
+				}
+				if !*noVerify && v.conv == nil && !v.xlated {
+					return jitVerified(e, in, *progType, *intel, *asJSON)
 				}
 				prog := v.prog
 				var disp *jit.Display
@@ -220,6 +235,62 @@ func checkVectors(e *env, path string, syn jit.Syntax, forms bool) int {
 	fmt.Fprintf(e.stdout, "%d matched, %d differ\n", matched, differ)
 	if differ > 0 {
 		return exitBad
+	}
+	return exitOK
+}
+
+// jitVerified loads the program through core/load as the kernel would
+// and prints the JIT's code for the verifier's xlated program.
+func jitVerified(e *env, in *input, progType string, intel, asJSON bool) int {
+	src, ms, err := in.source()
+	if err != nil {
+		return inputFail(e, "jit", in.path, err)
+	}
+	req := &load.Request{Source: src, Maps: ms, ProgType: progType, JIT: true}
+	if intel {
+		req.JITSyntax = "intel"
+	}
+	resp := load.Load(context.Background(), req)
+	if resp.Verifier != nil && !resp.Verifier.Accepted {
+		return runRejected(e, "jit", "compiles the program as written", in, resp)
+	}
+	if resp.JIT == nil {
+		printDiags(e, in.path, resp.Diagnostics)
+		return exitBad
+	}
+	if asJSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", " ")
+		enc.Encode(resp.JIT)
+		return exitOK
+	}
+	text := map[int]string{}
+	for _, l := range resp.Xlated {
+		text[l.PC] = l.Text
+	}
+	fmt.Fprintf(e.stdout, "; %s program: %d bytes of x86-64 for %d xlated instructions\n", resp.ProgType, len(resp.JIT.Code), len(resp.Xlated))
+	cur, fn := -2, -1
+	for _, l := range resp.JIT.Listing {
+		if l.Func != fn {
+			fn = l.Func
+			if fn < len(resp.JIT.FuncLens) {
+				fmt.Fprintf(e.stdout, "; function %d: %d bytes\n", fn, resp.JIT.FuncLens[fn])
+			}
+			cur = -2
+		}
+		if l.Slot != cur {
+			cur = l.Slot
+			if l.Slot < 0 {
+				fmt.Fprintf(e.stdout, "    ; prologue\n")
+			} else {
+				fmt.Fprintf(e.stdout, "%d: %s\n", l.Slot, text[l.Slot])
+			}
+		}
+		note := ""
+		if l.Note != "" && !strings.Contains(l.Text, l.Note) {
+			note = "  ; " + l.Note
+		}
+		fmt.Fprintf(e.stdout, "    %4x:  %-30s %s%s\n", l.Off, spacedHex(l.Bytes), l.Text, note)
 	}
 	return exitOK
 }

@@ -32,9 +32,18 @@ func TestJitCommand(t *testing.T) {
 			outSub: []string{"; prologue", "0: r0 = 1", "b8 01 00 00 00", "mov $0x1,%eax", "1: exit", "leave"}},
 		{name: "listing intel", stdin: "r0 = 1\nexit\n", args: []string{"jit", "--intel", "-"}, code: exitOK,
 			outSub: []string{"mov eax, 0x1"}},
+		// Verified, the program compiled is the xlated one: Linux 6.1's
+		// fix-up sends bpf_get_prandom_u32 to bpf_user_rnd_u32.
 		{name: "helper named", stdin: "call bpf_get_prandom_u32\nexit\n", args: []string{"jit", "-"}, code: exitOK,
+			outSub: []string{"0: call bpf_user_rnd_u32#29232", "callq bpf_user_rnd_u32"}},
+		{name: "helper named, no verify", stdin: "call bpf_get_prandom_u32\nexit\n", args: []string{"jit", "--no-verify", "-"}, code: exitOK,
 			outSub: []string{"bpf_get_prandom_u32"}},
+		{name: "xlated: LD_ABS lowered", stdin: "r6 = r1\nr0 = *(u8 *)skb[12]\nexit\n", args: []string{"jit", "-"}, code: exitOK,
+			outSub: []string{"8 xlated instructions", "3: call bpf_skb_load_helper_8_no_cache#6327184"}},
+		{name: "rejected", stdin: "r0 = r5\nexit\n", args: []string{"jit", "-"}, code: exitBad},
 		{name: "json", stdin: "r0 = 1\nexit\n", args: []string{"jit", "--json", "-"}, code: exitOK,
+			outSub: []string{`"program": "xlated"`, `"code": "0f1f4400006690554889e5b801000000c9c3cc"`}},
+		{name: "json, no verify", stdin: "r0 = 1\nexit\n", args: []string{"jit", "--no-verify", "--json", "-"}, code: exitOK,
 			outSub: []string{`"code": "0f1f4400006690554889e5b801000000c9c3cc"`, `"insn_offsets"`}},
 		{name: "vectors match", args: []string{"jit", "--vectors", good}, code: exitOK,
 			outSub: []string{"1 matched, 0 differ"}},

@@ -153,7 +153,7 @@ func runLoaded(e *env, in *input, o *runOpts) int {
 		return exitBad
 	}
 	if resp.Verifier != nil && !resp.Verifier.Accepted {
-		return runRejected(e, in, resp)
+		return runRejected(e, "run", "runs the program", in, resp)
 	}
 	if resp.Run == nil {
 		printDiags(e, in.path, resp.Diagnostics)
@@ -174,7 +174,7 @@ func runLoaded(e *env, in *input, o *runOpts) int {
 
 // runRejected explains a verifier rejection the way the kernel would
 // (its error line) and says how to see more or run anyway.
-func runRejected(e *env, in *input, resp *load.Response) int {
+func runRejected(e *env, cmd, noVerify string, in *input, resp *load.Response) int {
 	v := resp.Verifier
 	where := ""
 	if v.ErrorPC != nil {
@@ -188,9 +188,9 @@ func runRejected(e *env, in *input, resp *load.Response) int {
 			where += " " + c
 		}
 	}
-	fmt.Fprintf(e.stderr, "bpfplay run: the verifier rejected the program%s (bpf(BPF_PROG_LOAD) fails with %s):\n  %s\n",
-		where, errnoText(v.Errno), v.Error)
-	fmt.Fprintf(e.stderr, "'bpfplay verify %s' prints the whole log; --no-verify runs the program without the verifier\n", in.path)
+	fmt.Fprintf(e.stderr, "bpfplay %s: the verifier rejected the program%s (bpf(BPF_PROG_LOAD) fails with %s):\n  %s\n",
+		cmd, where, errnoText(v.Errno), v.Error)
+	fmt.Fprintf(e.stderr, "'bpfplay verify %s' prints the whole log; --no-verify %s without the verifier\n", in.path, noVerify)
 	return exitBad
 }
 
