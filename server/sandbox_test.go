@@ -75,7 +75,10 @@ func TestSandbox(t *testing.T) {
 	}
 	srv, err := server.New(server.Config{
 		Store:  store.NewMemory(),
-		Runner: rawNativeRunner{native.Limits{CPUTime: time.Second, WallTime: 10 * time.Second}},
+		// A generous wall-clock limit: on a loaded machine the child of
+		// the memory case faults its 512 MiB in slowly (CPU limit 1 s
+		// still ends the endless loop quickly).
+		Runner: rawNativeRunner{native.Limits{CPUTime: time.Second, WallTime: 2 * time.Minute}},
 		Limits: server.Limits{NoRateLimit: true},
 	})
 	if err != nil {
