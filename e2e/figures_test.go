@@ -243,9 +243,9 @@ func (tr *trace) summarize(t *testing.T) {
 // starts at navigation, the mark is set when the core's verdict is on
 // screen) in fresh browsers (cold HTTP and code caches), several times
 // because the machine is shared: the figure is the median of each step.
-// BPFPLAY_STARTUP_RUNS sets the number of runs (default 5).
+// BPFPLAY_STARTUP_RUNS sets the number of runs (default 3).
 func TestFigureStartup(t *testing.T) {
-	runs := 5
+	runs := 3
 	if s := os.Getenv("BPFPLAY_STARTUP_RUNS"); s != "" {
 		if _, err := fmt.Sscan(s, &runs); err != nil || runs < 1 {
 			t.Fatalf("BPFPLAY_STARTUP_RUNS=%q: want a positive number", s)
