@@ -7,26 +7,33 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/bpfplay/bpfplay/core/asm"
 	"github.com/bpfplay/bpfplay/core/isa"
 )
 
+// The patterns below are compiled on first use: at init they would put
+// the regexp compiler (and its Unicode tables) on the browser's start-up
+// path.
+
 // A verifier log line: "5: (85) call bpf_map_lookup_elem#1    ; R0_w=..."
-var logPrefix = regexp.MustCompile(`^\s*(\d+): \(([0-9a-f]{2})\) `)
+var logPrefix = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s*(\d+): \(([0-9a-f]{2})\) `) })
 
 // An llvm-objdump line: "      12:	18 01 00 00 ... 00	r1 = 0x0 ll".
-var objdumpPrefix = regexp.MustCompile(`^\s*([0-9a-f]+):\t((?:[0-9a-f]{2} ){7,15}[0-9a-f]{2})\s*\t?`)
+var objdumpPrefix = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^\s*([0-9a-f]+):\t((?:[0-9a-f]{2} ){7,15}[0-9a-f]{2})\s*\t?`)
+})
 
 // An llvm-objdump symbol line: "0000000000000000 <prog>:".
-var objdumpSymbol = regexp.MustCompile(`^[0-9a-f]+ <([^<>]+)>:\s*$`)
+var objdumpSymbol = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9a-f]+ <([^<>]+)>:\s*$`) })
 
 // llvm-objdump's "<prog+0x108>" after a jump target.
-var objdumpTarget = regexp.MustCompile(`\s*<[^<>]*>\s*$`)
+var objdumpTarget = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\s*<[^<>]*>\s*$`) })
 
 // After a branch the log may print the other branch's state on the same
 // line: "if r1 > 0x0 goto pc+1 11: R0=...".
-var branchState = regexp.MustCompile(`^(.*goto pc[+-]\d+) \d+: .*$`)
+var branchState = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(.*goto pc[+-]\d+) \d+: .*$`) })
 
 // Assemble reads a program in the kernel/llvm dialect. Besides plain
 // text it takes a pasted verifier log (only the "N: (xx) ..." lines
@@ -50,13 +57,13 @@ func Assemble(src string) (*asm.Listing, error) {
 		text, col0 := raw, 1
 		var want []byte
 		if mode == modeObjdump {
-			if m := objdumpSymbol.FindStringSubmatch(raw); m != nil {
+			if m := objdumpSymbol().FindStringSubmatch(raw); m != nil {
 				if validLabel(m[1]) {
 					b.Label(m[1], asm.Pos{Line: lineNo, Col: 1})
 				}
 				continue
 			}
-			loc := objdumpPrefix.FindStringSubmatchIndex(raw)
+			loc := objdumpPrefix().FindStringSubmatchIndex(raw)
 			if loc == nil {
 				continue
 			}
@@ -66,7 +73,7 @@ func Assemble(src string) (*asm.Listing, error) {
 				b.Error(asm.Errorf(asm.Pos{Line: lineNo, Col: col0}, asm.ErrOperand, "llvm-objdump could not decode %x (for 32-bit atomics it needs --mattr=+alu32 or --mcpu=v3)", want))
 				continue
 			}
-			text = objdumpTarget.ReplaceAllString(text, "")
+			text = objdumpTarget().ReplaceAllString(text, "")
 		}
 		text = stripComment(text)
 		p, label, err := parseLine(text, lineNo, col0)
@@ -146,12 +153,16 @@ const (
 	modeObjdump
 )
 
+// detectMode tells a verifier log or llvm-objdump output from plain text.
+// The substring tests come first: they are what each pattern requires,
+// and they keep plain text (the browser's every keystroke) away from the
+// regular expressions, whose compilation is costly at wasm start-up.
 func detectMode(lines []string) mode {
 	for _, l := range lines {
-		if logPrefix.MatchString(l) {
+		if strings.Contains(l, ": (") && logPrefix().MatchString(l) {
 			return modeLog
 		}
-		if objdumpPrefix.MatchString(l) {
+		if strings.Contains(l, ":\t") && objdumpPrefix().MatchString(l) {
 			return modeObjdump
 		}
 	}
@@ -213,7 +224,7 @@ func assembleLog(lines []string) (*asm.Listing, error) {
 	at := map[int]placed{}
 	var errs asm.ErrorList
 	for i, raw := range lines {
-		m := logPrefix.FindStringSubmatchIndex(raw)
+		m := logPrefix().FindStringSubmatchIndex(raw)
 		if m == nil {
 			continue
 		}
@@ -221,7 +232,7 @@ func assembleLog(lines []string) (*asm.Listing, error) {
 		pc, _ := strconv.Atoi(raw[m[2]:m[3]])
 		opcode, _ := strconv.ParseUint(raw[m[4]:m[5]], 16, 8)
 		text := raw[m[1]:]
-		if bm := branchState.FindStringSubmatch(text); bm != nil {
+		if bm := branchState().FindStringSubmatch(text); bm != nil {
 			text = bm[1]
 		}
 		text = stripComment(text)
