@@ -74,7 +74,7 @@ func TestSandbox(t *testing.T) {
 		t.Fatalf("native runs unavailable: %v", err)
 	}
 	srv, err := server.New(server.Config{
-		Store:  store.NewMemory(),
+		Store: store.NewMemory(),
 		// A generous wall-clock limit: on a loaded machine the child of
 		// the memory case faults its 512 MiB in slowly (CPU limit 1 s
 		// still ends the endless loop quickly).
