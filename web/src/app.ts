@@ -161,11 +161,14 @@ class App {
       this.renderAll();
       return;
     }
-    // The program types and the restored state are asked for together;
-    // the first verdict waits for neither more than it must.
-    const types = this.core.has("progtypes") ? this.core.call<ProgTypeInfo[]>("progtypes", {}).catch(() => []) : Promise.resolve([]);
+    // The first verdict goes first: apply() schedules the analysis on a
+    // zero-delay timer, and the program types (only the type list needs
+    // them) are asked for on a later one, so the worker, which answers in
+    // order, does not make the verdict wait for them.
     const st = await restored;
     this.apply(st ?? this.st);
+    await new Promise((r) => setTimeout(r, 0));
+    const types = this.core.has("progtypes") ? this.core.call<ProgTypeInfo[]>("progtypes", {}).catch(() => []) : Promise.resolve([]);
     this.types = await types;
     this.fillTypes();
     this.renderInput();
