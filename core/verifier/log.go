@@ -40,6 +40,7 @@ func (l *vlog) write(s string) {
 		return
 	}
 	s = s[:l.room(len(s))]
+	l.grow(len(s))
 	l.buf = append(l.buf[:l.n], s...)
 	l.n = len(l.buf)
 }
@@ -49,8 +50,22 @@ func (l *vlog) writeBytes(s []byte) {
 		return
 	}
 	s = s[:l.room(len(s))]
+	l.grow(len(s))
 	l.buf = append(l.buf[:l.n], s...)
 	l.n = len(l.buf)
+}
+
+// grow makes room for n more bytes by doubling: at level 1 a long path
+// prints tens of megabytes before a reset takes them back (the scale
+// tests), and append's gentler growth of large slices copied and
+// faulted in the buffer several times over.
+func (l *vlog) grow(n int) {
+	if l.n+n <= cap(l.buf) {
+		return
+	}
+	b := make([]byte, l.n, max(2*cap(l.buf), l.n+n, 4096))
+	copy(b, l.buf[:l.n])
+	l.buf = b
 }
 
 func (l *vlog) printf(format string, a ...any) {
