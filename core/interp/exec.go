@@ -617,6 +617,14 @@ func (v *vm) loop(pc int, base int) uint64 {
 		case opMovAndI:
 			regs[in.dst&15] = regs[in.src&15] & in.imm
 			pc++
+		case opAndIAddR:
+			regs[in.dst&15] &= in.imm
+			regs[in.dst&15] += regs[in.src&15]
+			pc++
+		case opAddRAndI:
+			regs[in.dst&15] += regs[in.src&15]
+			regs[in.dst&15] &= in.imm
+			pc++
 		case opMovAddI:
 			regs[in.dst&15] = regs[in.src&15] + in.imm
 			pc++

@@ -13,6 +13,9 @@ package interp
 //
 // add rX, imm; if rX <op> K goto L (op = <, <=, !=) becomes one entry:
 // the step and test that close most loops.
+//
+// and rX, imm; add rX, rY and add rX, rY; and rX, imm become one entry
+// each: the folds that end a ones'-complement checksum.
 func fuse(plain []inst, slots int) []inst {
 	code := append([]inst(nil), plain...)
 	movOps := map[uint8]uint8{opRsh64I: opMovRshI, opLsh64I: opMovLshI, opAnd64I: opMovAndI, opAdd64I: opMovAddI}
@@ -26,6 +29,15 @@ func fuse(plain []inst, slots int) []inst {
 				code[pc] = inst{op: opLdxHBe16Add, dst: a.dst, src: a.src, n: 3, off: int32(c.dst), imm: a.imm}
 				continue
 			}
+		}
+		// Checksum folds: mask and add back, add and mask.
+		if a.op == opAnd64I && b.op == opAdd64R && b.dst == a.dst {
+			code[pc] = inst{op: opAndIAddR, dst: a.dst, src: b.src, n: 2, imm: a.imm}
+			continue
+		}
+		if a.op == opAdd64R && b.op == opAnd64I && b.dst == a.dst {
+			code[pc] = inst{op: opAddRAndI, dst: a.dst, src: a.src, n: 2, imm: b.imm}
+			continue
 		}
 		if f, ok := movOps[b.op]; ok && a.op == opMov64R && b.dst == a.dst {
 			code[pc] = inst{op: f, dst: a.dst, src: a.src, n: 2, imm: b.imm}

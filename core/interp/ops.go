@@ -176,4 +176,6 @@ const (
 	opAddIJa      // add dst, imm; goto off
 	opRshIJa      // rsh dst, imm; goto off
 	opAddRJa      // add dst, src; goto off
+	opAndIAddR    // and dst, imm; add dst, src
+	opAddRAndI    // add dst, src; and dst, imm
 )
