@@ -12,6 +12,7 @@ import (
 
 	"github.com/bpfplay/bpfplay/core/asm/conformance"
 	"github.com/bpfplay/bpfplay/core/interp"
+	"github.com/bpfplay/bpfplay/core/isa"
 )
 
 func init() {
@@ -79,20 +80,31 @@ type benchResult struct {
 	min, median, max float64
 }
 
-func benchOne(path string, runs int) (*benchResult, error) {
+// loadBench reads a benchmark .data file: the test, its program, and
+// the program compiled for the interpreter (both engines' benchmarks
+// start here).
+func loadBench(path string) (*conformance.Test, isa.Program, *interp.Program, error) {
 	src, err := os.ReadFile(path)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	tc, err := conformance.ParseData(string(src))
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	prog, err := tc.Program()
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	p, err := interp.Compile(prog, nil)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return tc, prog, p, nil
+}
+
+func benchOne(path string, runs int) (*benchResult, error) {
+	tc, _, p, err := loadBench(path)
 	if err != nil {
 		return nil, err
 	}

@@ -508,25 +508,57 @@ func displayName(path string) string {
 // parseMapSpec reads a --map definition in either spelling:
 // NAME=TYPE:KEY_SIZE:VALUE_SIZE:MAX_ENTRIES[:FLAGS] (run's) or
 // NAME=TYPE,key=K,value=V,entries=N[,flags=F] (verify's).
-func parseMapSpec(s string) (record.Map, bool, error) {
+func parseMapSpec(s string) (record.Map, error) {
 	name, spec, ok := strings.Cut(s, "=")
-	if !ok || name == "" || !strings.Contains(spec, ":") {
-		return record.Map{}, false, nil
+	if !ok || name == "" {
+		return record.Map{}, fmt.Errorf("map %q: want NAME=TYPE,key=K,value=V,entries=N", s)
+	}
+	if !strings.Contains(spec, ":") {
+		return parseMapAttrs(name, spec)
 	}
 	f := strings.Split(spec, ":")
 	if len(f) < 4 || len(f) > 5 {
-		return record.Map{}, true, fmt.Errorf("map %q: want NAME=TYPE:KEY_SIZE:VALUE_SIZE:MAX_ENTRIES[:FLAGS]", s)
+		return record.Map{}, fmt.Errorf("map %q: want NAME=TYPE:KEY_SIZE:VALUE_SIZE:MAX_ENTRIES[:FLAGS]", s)
 	}
 	if _, ok := maps.TypeByName(f[0]); !ok {
-		return record.Map{}, true, fmt.Errorf("map %q: unknown map type %q", s, f[0])
+		return record.Map{}, fmt.Errorf("map %q: unknown map type %q", s, f[0])
 	}
 	var n [4]uint32
 	for i := 1; i < len(f); i++ {
 		v, err := strconv.ParseUint(f[i], 0, 32)
 		if err != nil {
-			return record.Map{}, true, fmt.Errorf("map %q: %v", s, err)
+			return record.Map{}, fmt.Errorf("map %q: %v", s, err)
 		}
 		n[i-1] = uint32(v)
 	}
-	return record.Map{Name: name, Type: f[0], KeySize: n[0], ValueSize: n[1], MaxEntries: n[2], Flags: n[3]}, true, nil
+	return record.Map{Name: name, Type: f[0], KeySize: n[0], ValueSize: n[1], MaxEntries: n[2], Flags: n[3]}, nil
+}
+
+// parseMapAttrs reads verify's spelling after NAME=: TYPE,key=K,...
+func parseMapAttrs(name, spec string) (record.Map, error) {
+	parts := strings.Split(spec, ",")
+	rm := record.Map{Name: name, Type: parts[0]}
+	for _, p := range parts[1:] {
+		k, v, ok := strings.Cut(p, "=")
+		if !ok {
+			return record.Map{}, fmt.Errorf("map %q: %q is not key=value", name, p)
+		}
+		n, err := strconv.ParseUint(v, 0, 32)
+		if err != nil {
+			return record.Map{}, fmt.Errorf("map %q: %s: %v", name, k, err)
+		}
+		switch k {
+		case "key":
+			rm.KeySize = uint32(n)
+		case "value":
+			rm.ValueSize = uint32(n)
+		case "entries":
+			rm.MaxEntries = uint32(n)
+		case "flags":
+			rm.Flags = uint32(n)
+		default:
+			return record.Map{}, fmt.Errorf("map %q: unknown attribute %q (want key, value, entries, flags)", name, k)
+		}
+	}
+	return rm, nil
 }

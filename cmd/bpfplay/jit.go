@@ -182,12 +182,18 @@ func printListing(e *env, v *view, prog isa.Program, img *jit.Image, lines []jit
 				fmt.Fprintf(e.stdout, "%d: %s\n", l.Slot, p.Insn(l.Slot, prog[i]))
 			}
 		}
-		note := ""
-		if l.Note != "" && !strings.Contains(l.Text, l.Note) {
-			note = "  ; " + l.Note
-		}
-		fmt.Fprintf(e.stdout, "    %4x:  %-30s %s%s\n", l.Off, spacedHex(l.Bytes), l.Text, note)
+		printCodeLine(e, l)
 	}
+}
+
+// printCodeLine prints one x86-64 instruction of a listing: offset,
+// bytes, text, and the note when the text does not already say it.
+func printCodeLine(e *env, l jit.Line) {
+	note := ""
+	if l.Note != "" && !strings.Contains(l.Text, l.Note) {
+		note = "  ; " + l.Note
+	}
+	fmt.Fprintf(e.stdout, "    %4x:  %-30s %s%s\n", l.Off, spacedHex(l.Bytes), l.Text, note)
 }
 
 func spacedHex(b []byte) string {
@@ -286,11 +292,7 @@ func jitVerified(e *env, in *input, progType string, intel, asJSON bool) int {
 				fmt.Fprintf(e.stdout, "%d: %s\n", l.Slot, text[l.Slot])
 			}
 		}
-		note := ""
-		if l.Note != "" && !strings.Contains(l.Text, l.Note) {
-			note = "  ; " + l.Note
-		}
-		fmt.Fprintf(e.stdout, "    %4x:  %-30s %s%s\n", l.Off, spacedHex(l.Bytes), l.Text, note)
+		printCodeLine(e, l.Line)
 	}
 	return exitOK
 }

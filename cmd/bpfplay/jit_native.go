@@ -75,19 +75,7 @@ func conformanceNative(files []string) []string {
 // per run; the interpreter counts the executed instructions and checks
 // the result first.
 func benchNative(path string, runs int) (*benchResult, error) {
-	src, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	tc, err := conformance.ParseData(string(src))
-	if err != nil {
-		return nil, err
-	}
-	prog, err := tc.Program()
-	if err != nil {
-		return nil, err
-	}
-	ip, err := interp.Compile(prog, nil)
+	tc, prog, ip, err := loadBench(path)
 	if err != nil {
 		return nil, err
 	}

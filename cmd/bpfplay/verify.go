@@ -4,7 +4,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 
 	"github.com/bpfplay/bpfplay/core/asm/kernel"
@@ -18,42 +17,11 @@ type mapFlags []record.Map
 
 func (m *mapFlags) String() string { return fmt.Sprint(len(*m), " maps") }
 
-// Set parses "NAME=TYPE,key=K,value=V,entries=N[,flags=F]" (or run's
-// "NAME=TYPE:KEY:VALUE:MAX[:FLAGS]", see parseMapSpec).
+// Set parses one --map definition (parseMapSpec: either spelling).
 func (m *mapFlags) Set(s string) error {
-	if rm, ok, err := parseMapSpec(s); ok {
-		if err == nil {
-			*m = append(*m, rm)
-		}
+	rm, err := parseMapSpec(s)
+	if err != nil {
 		return err
-	}
-	name, rest, ok := strings.Cut(s, "=")
-	if !ok || name == "" {
-		return fmt.Errorf("map %q: want NAME=TYPE,key=K,value=V,entries=N", s)
-	}
-	parts := strings.Split(rest, ",")
-	rm := record.Map{Name: name, Type: parts[0]}
-	for _, p := range parts[1:] {
-		k, v, ok := strings.Cut(p, "=")
-		if !ok {
-			return fmt.Errorf("map %q: %q is not key=value", name, p)
-		}
-		n, err := strconv.ParseUint(v, 0, 32)
-		if err != nil {
-			return fmt.Errorf("map %q: %s: %v", name, k, err)
-		}
-		switch k {
-		case "key":
-			rm.KeySize = uint32(n)
-		case "value":
-			rm.ValueSize = uint32(n)
-		case "entries":
-			rm.MaxEntries = uint32(n)
-		case "flags":
-			rm.Flags = uint32(n)
-		default:
-			return fmt.Errorf("map %q: unknown attribute %q (want key, value, entries, flags)", name, k)
-		}
 	}
 	*m = append(*m, rm)
 	return nil
