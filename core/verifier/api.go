@@ -66,6 +66,11 @@ type Options struct {
 	// MaxStates caps how many state snapshots are kept (0: 4096); at
 	// most 8 are kept per instruction.
 	MaxStates int
+	// MaxStateBytes caps the memory the snapshots take (0: 16 MiB): a
+	// snapshot of a full 512-byte stack of spilled pointers is ~30 KB,
+	// and 4096 of them would outweigh the rest of the verifier's work on
+	// a million-instruction program.
+	MaxStateBytes int
 	// Kernel supplies addresses for the xlated program; nil uses the
 	// Debian 6.1.0-56 build's.
 	Kernel *KernelAddrs
@@ -97,7 +102,7 @@ type Result struct {
 	ErrorPC int
 	Stats   Stats
 	// States has, per instruction slot, the abstract states seen there
-	// (bounded by Options.MaxStates).
+	// (bounded by Options.MaxStates and MaxStateBytes).
 	States [][]State
 	// Path is the sequence of instructions of the path that was rejected
 	// (UI: "how did we get here").

@@ -1,5 +1,7 @@
 package verifier
 
+import "strconv"
+
 // Operand kinds for checkRegArg (enum reg_arg_type).
 const (
 	srcOp       = iota // register used as source operand
@@ -314,7 +316,10 @@ func (v *verifier) doCheck() error {
 			if v.insnIdx+1 < len(v.insns) {
 				next = v.insns[v.insnIdx+1]
 			}
-			v.verbose("%d: %s", v.insnIdx, v.printInsn(v.insnIdx, in, next))
+			b := strconv.AppendInt(v.printBuf[:0], int64(v.insnIdx), 10)
+			b = v.appendInsn(append(b, ':', ' '), v.insnIdx, in, next)
+			v.log.writeBytes(b)
+			v.printBuf = b
 			v.prevInsnPrintLen = v.log.n - v.prevLogLen
 			v.prevLogLen = v.log.n
 		}

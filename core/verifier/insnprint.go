@@ -23,22 +23,28 @@ func instruction(in, next insn) isa.Instruction {
 // (print_bpf_insn): "(b7) r0 = 0". ld_imm64 of a map prints the map's
 // address, hidden (0x0) from an unprivileged loader.
 func (v *verifier) printInsn(pc int, in, next insn) string {
+	return string(v.appendInsn(nil, pc, in, next))
+}
+
+// appendInsn appends printInsn's text (with its newline) to b without
+// allocating in the common case: do_check prints every instruction it
+// walks at level 1, a million lines for the largest programs. Texts of
+// the slow printer are cached per pc; the fast ones are cheap to redo and
+// not kept, big programs would hold them all.
+func (v *verifier) appendInsn(b []byte, pc int, in, next insn) []byte {
 	if v.insnTexts == nil {
 		v.insnTexts = make([]string, len(v.insns))
 	}
 	if t := v.insnTexts[pc]; t != "" && in == v.insns[pc] {
-		return t
+		return append(b, t...)
 	}
-	if b, ok := appendInsnFast(v.printBuf[:0], in); ok {
-		// cheap to redo: not cached, big programs would hold it all
-		b = append(b, '\n')
-		v.printBuf = b
-		return string(b)
+	if fast, ok := appendInsnFast(b, in); ok {
+		return append(fast, '\n')
 	}
 	p := kernel.Printer{Style: kernel.Linux61, HidePointers: !v.allowPtrLeaks}
 	t := p.Insn(pc, instruction(in, next)) + "\n"
 	if in == v.insns[pc] {
 		v.insnTexts[pc] = t
 	}
-	return t
+	return append(b, t...)
 }

@@ -17,12 +17,19 @@ const (
 // kernel writes a NUL there, so what lay beyond is gone). Linux's level-1
 // log (only the failing path) is built with such resets. Writes beyond
 // the user's buffer size are cut, and the load then fails with ENOSPC.
+//
+// The text lives in fixed-size chunks rather than one growing slice: at
+// level 1 a long path prints tens of megabytes (47 MB for the scale
+// tests) before a reset takes them back, and a doubling slice copied
+// and faulted in twice that. Chunks are kept across resets for reuse.
 type vlog struct {
-	level int
-	buf   []byte
-	n     int // len_used
-	total int // buffer size the user gave (0: unlimited)
+	level  int
+	chunks [][]byte // byte i of the log is chunks[i/logChunk][i%logChunk]
+	n      int      // len_used
+	total  int      // buffer size the user gave (0: unlimited)
 }
+
+const logChunk = 1 << 20
 
 // full reports that the user's buffer is exhausted (bpf_verifier_log_full).
 func (l *vlog) full() bool { return l.total > 0 && l.n >= l.total-1 }
@@ -40,9 +47,12 @@ func (l *vlog) write(s string) {
 		return
 	}
 	s = s[:l.room(len(s))]
-	l.grow(len(s))
-	l.buf = append(l.buf[:l.n], s...)
-	l.n = len(l.buf)
+	for len(s) > 0 {
+		c := l.tail()
+		k := copy(c[len(c):cap(c)], s)
+		l.n += k
+		s = s[k:]
+	}
 }
 
 func (l *vlog) writeBytes(s []byte) {
@@ -50,22 +60,24 @@ func (l *vlog) writeBytes(s []byte) {
 		return
 	}
 	s = s[:l.room(len(s))]
-	l.grow(len(s))
-	l.buf = append(l.buf[:l.n], s...)
-	l.n = len(l.buf)
+	for len(s) > 0 {
+		c := l.tail()
+		k := copy(c[len(c):cap(c)], s)
+		l.n += k
+		s = s[k:]
+	}
 }
 
-// grow makes room for n more bytes by doubling: at level 1 a long path
-// prints tens of megabytes before a reset takes them back (the scale
-// tests), and append's gentler growth of large slices copied and
-// faulted in the buffer several times over.
-func (l *vlog) grow(n int) {
-	if l.n+n <= cap(l.buf) {
-		return
+// tail is the chunk the next byte goes to, cut at that byte.
+func (l *vlog) tail() []byte {
+	i := l.n / logChunk
+	for len(l.chunks) <= i {
+		l.chunks = append(l.chunks, nil)
 	}
-	b := make([]byte, l.n, max(2*cap(l.buf), l.n+n, 4096))
-	copy(b, l.buf[:l.n])
-	l.buf = b
+	if l.chunks[i] == nil {
+		l.chunks[i] = make([]byte, 0, logChunk)
+	}
+	return l.chunks[i][:l.n%logChunk]
 }
 
 func (l *vlog) printf(format string, a ...any) {
@@ -80,10 +92,16 @@ func (l *vlog) reset(pos int) {
 	if l.level == 0 {
 		return
 	}
-	l.n = pos
+	l.n = pos // chunks beyond pos stay allocated for the next writes
 }
 
-func (l *vlog) String() string { return string(l.buf[:l.n]) }
+func (l *vlog) String() string {
+	b := make([]byte, 0, l.n)
+	for i := 0; len(b) < l.n; i++ {
+		b = append(b, l.chunks[i][:min(logChunk, l.n-len(b))]...)
+	}
+	return string(b)
+}
 
 // verbose writes to the log when any level is on.
 func (v *verifier) verbose(format string, a ...any) {

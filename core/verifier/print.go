@@ -1,6 +1,9 @@
 package verifier
 
-import "math"
+import (
+	"math"
+	"strconv"
+)
 
 func appendLiveness(b *sbuf, live liveness) {
 	if live&(liveRead|liveWritten|liveDone) != 0 {
@@ -238,18 +241,19 @@ func vlogAlignment(pos int) int {
 func (v *verifier) printInsnState(st *funcState) {
 	if v.prevLogLen != 0 && v.prevLogLen == v.log.n {
 		v.log.reset(v.prevLogLen - 1)
-		w := vlogAlignment(v.prevInsnPrintLen)
-		pad := make([]byte, 0, w+1)
-		for range w - 1 {
+		// "%*c;" with the alignment as the width and a blank
+		w := max(vlogAlignment(v.prevInsnPrintLen), 1)
+		pad := v.printBuf[:0]
+		for range w {
 			pad = append(pad, ' ')
 		}
-		pad = append(pad, ' ', ';')
-		if w < 1 {
-			pad = []byte{' ', ';'}
-		}
-		v.log.write(string(pad))
+		pad = append(pad, ';')
+		v.log.writeBytes(pad)
+		v.printBuf = pad
 	} else {
-		v.verbose("%d:", v.insnIdx)
+		b := strconv.AppendInt(v.printBuf[:0], int64(v.insnIdx), 10)
+		v.log.writeBytes(append(b, ':'))
+		v.printBuf = b
 	}
 	v.printState(st, false)
 }

@@ -3,11 +3,14 @@ package verifier
 // States as data: the UI shows, per instruction, the abstract state the
 // verifier saw there, and for a rejection the path that led to it.
 
-// Bounds of the states kept for the UI: a state costs about 2 KB and
+import "unsafe"
+
+// Bounds of the states kept for the UI: a state costs 2 to 30 KB and
 // programs the verifier walks a million times would need gigabytes.
 const (
-	defaultMaxStates = 4096
-	maxStatesPerInsn = 8
+	defaultMaxStates     = 4096
+	defaultMaxStateBytes = 16 << 20
+	maxStatesPerInsn     = 8
 )
 
 // recordState keeps a snapshot of the current state before the
@@ -22,7 +25,11 @@ func (v *verifier) recordState() {
 	if limit == 0 {
 		limit = defaultMaxStates
 	}
-	if v.nStates >= limit {
+	byteLimit := v.opts.MaxStateBytes
+	if byteLimit == 0 {
+		byteLimit = defaultMaxStateBytes
+	}
+	if v.nStates >= limit || v.stateBytes >= byteLimit {
 		return
 	}
 	if v.states == nil {
@@ -32,7 +39,28 @@ func (v *verifier) recordState() {
 		return
 	}
 	v.nStates++
-	v.states[v.insnIdx] = append(v.states[v.insnIdx], v.snapshot(v.curState))
+	snap := v.snapshot(v.curState)
+	v.stateBytes += snapshotSize(&snap)
+	v.states[v.insnIdx] = append(v.states[v.insnIdx], snap)
+}
+
+// snapshotSize is about the memory a snapshot holds.
+func snapshotSize(s *State) int {
+	n := int(unsafe.Sizeof(*s))
+	for i := range s.Frames {
+		f := &s.Frames[i]
+		n += int(unsafe.Sizeof(*f)) + len(f.Regs)*int(unsafe.Sizeof(RegValue{}))
+		for j := range f.Regs {
+			n += len(f.Regs[j].Text)
+		}
+		for j := range f.Stack {
+			n += int(unsafe.Sizeof(SlotValue{})) + len(f.Stack[j].Types)
+			if sp := f.Stack[j].Spill; sp != nil {
+				n += int(unsafe.Sizeof(*sp)) + len(sp.Text)
+			}
+		}
+	}
+	return n
 }
 
 // snapshot converts a verifier state into its public form. The texts

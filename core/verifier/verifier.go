@@ -172,12 +172,13 @@ type verifier struct {
 	enforceExpectedAttachType bool
 
 	// results
-	errPC   int
-	states  [][]State
-	path    []int // instructions of the path being explored
-	nStates int
-	start   time.Time
-	kernel  *KernelAddrs
+	errPC      int
+	states     [][]State
+	path       []int // instructions of the path being explored
+	nStates    int
+	stateBytes int // snapshotSize of the states kept
+	start      time.Time
+	kernel     *KernelAddrs
 
 	// rewriting
 	xlated []insn
