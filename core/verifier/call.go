@@ -80,7 +80,7 @@ func (v *verifier) setMapElemCallbackState(caller, callee *funcState, insnIdx in
 		v.verbose("tail_call abusing map_ptr\n")
 		return errEINVAL
 	}
-	m := aux.mapPtr
+	m := v.auxMap(aux)
 	switch m.typ {
 	case mapHash, mapLRUHash, mapPercpuHash, mapLRUPercpuHash, mapArray, mapPercpuArray:
 	default:

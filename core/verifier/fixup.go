@@ -148,10 +148,10 @@ func (v *verifier) doMiscFixups() error {
 		case fnMapLookupElem, fnMapUpdateElem, fnMapDeleteElem, fnMapPushElem, fnMapPopElem, fnMapPeekElem,
 			fnRedirectMap, fnForEachMapElem, fnMapLookupPercpuElem:
 			aux := &v.aux[i]
-			if aux.mapPoison || aux.mapPtr == nil {
+			if aux.mapPoison || aux.mapOf == 0 {
 				break
 			}
-			m := aux.mapPtr
+			m := v.auxMap(aux)
 			if id == fnMapLookupElem {
 				if p := v.mapGenLookup(m); p != nil {
 					if err := v.patch(i, p); err != nil {
@@ -258,7 +258,7 @@ func (v *verifier) fixupTailCall(i int, in insn) ([]insn, error) {
 		v.verbose("tail_call abusing map_ptr\n")
 		return nil, errEINVAL
 	}
-	m := aux.mapPtr
+	m := v.auxMap(aux)
 	return []insn{
 		jmpImm(opJGE, 3, int32(m.MaxEntries), 2),
 		aluImm(clsALU, opAND, 3, int32(indexMask(m.MaxEntries))),

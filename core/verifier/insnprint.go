@@ -32,10 +32,7 @@ func (v *verifier) printInsn(pc int, in, next insn) string {
 // the slow printer are cached per pc; the fast ones are cheap to redo and
 // not kept, big programs would hold them all.
 func (v *verifier) appendInsn(b []byte, pc int, in, next insn) []byte {
-	if v.insnTexts == nil {
-		v.insnTexts = make([]string, len(v.insns))
-	}
-	if t := v.insnTexts[pc]; t != "" && in == v.insns[pc] {
+	if t, ok := v.insnTexts[pc]; ok && in == v.insns[pc] {
 		return append(b, t...)
 	}
 	if fast, ok := appendInsnFast(b, in); ok {
@@ -44,6 +41,9 @@ func (v *verifier) appendInsn(b []byte, pc int, in, next insn) []byte {
 	p := kernel.Printer{Style: kernel.Linux61, HidePointers: !v.allowPtrLeaks}
 	t := p.Insn(pc, instruction(in, next)) + "\n"
 	if in == v.insns[pc] {
+		if v.insnTexts == nil {
+			v.insnTexts = map[int]string{}
+		}
 		v.insnTexts[pc] = t
 	}
 	return append(b, t...)

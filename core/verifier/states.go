@@ -17,7 +17,7 @@ const (
 // instruction at v.insnIdx (bounded by Options.MaxStates), and extends
 // the current path.
 func (v *verifier) recordState() {
-	v.path = append(v.path, v.insnIdx)
+	v.path = append(v.path, int32(v.insnIdx))
 	if v.opts.NoStates {
 		return
 	}
@@ -33,7 +33,8 @@ func (v *verifier) recordState() {
 		return
 	}
 	if v.states == nil {
-		v.states = make([][]State, len(v.insns))
+		v.states = map[int][]State{}
+		v.statesLen = len(v.insns)
 	}
 	if len(v.states[v.insnIdx]) >= maxStatesPerInsn {
 		return
@@ -159,13 +160,14 @@ func regValue(regno int, reg *regState, text string) RegValue {
 // with the direction of each conditional jump.
 func (v *verifier) rejectionPath() []PathStep {
 	steps := make([]PathStep, len(v.path))
-	for i, pc := range v.path {
+	for i, pc32 := range v.path {
+		pc := int(pc32)
 		steps[i].PC = pc
 		if i+1 < len(v.path) && pc < len(v.insns) {
 			in := v.insns[pc]
 			cls := in.class()
 			if (cls == clsJMP || cls == clsJMP32) && in.op() != opJA && in.op() != opCALL && in.op() != opEXIT {
-				taken := v.path[i+1] != pc+1
+				taken := int(v.path[i+1]) != pc+1
 				steps[i].Taken = &taken
 			}
 		}

@@ -51,15 +51,15 @@ const (
 // insnAux is struct bpf_insn_aux_data: what the verifier learns about
 // one instruction, for later passes and rewrites.
 type insnAux struct {
-	mapPtr             *mapInfo // map used by a map helper call
-	mapKeyState        uint64   // constant key of a tail call (bpf_map_key_state)
-	ptrType            regType  // pointer type a load/store used (convert_ctx_accesses)
-	mapIndex           int32    // for ld_imm64 of a map: index in the used maps
-	mapOff             uint32   // ... and the offset into the value
-	ctxFieldSize       int32    // field size of a narrow ctx load
-	seen               int32    // pass that reached the instruction (0: dead code)
-	origIdx            int32    // index in the loaded program
-	aluLimit           uint32   // unprivileged pointer arithmetic: the limit to mask to
+	mapOf              int32   // map used by a map helper call: v.auxMaps[mapOf-1]
+	mapKeyState        uint64  // constant key of a tail call (bpf_map_key_state)
+	ptrType            regType // pointer type a load/store used (convert_ctx_accesses)
+	mapIndex           int32   // for ld_imm64 of a map: index in the used maps
+	mapOff             uint32  // ... and the offset into the value
+	ctxFieldSize       int32   // field size of a narrow ctx load
+	seen               int32   // pass that reached the instruction (0: dead code)
+	origIdx            int32   // index in the loaded program
+	aluLimit           uint32  // unprivileged pointer arithmetic: the limit to mask to
 	aluState           uint8
 	mapPoison          bool // different maps on different paths
 	mapUnpriv          bool
@@ -159,8 +159,9 @@ type verifier struct {
 	exploreAluLimits bool
 
 	idScratch                 idMap
-	scratch                   sbuf     // log line being built
-	insnTexts                 []string // printed instructions, by pc
+	scratch                   sbuf           // log line being built
+	insnTexts                 map[int]string // printed instructions the slow printer made, by pc
+	auxMaps                   []*mapInfo     // insnAux.mapOf's maps
 	printBuf                  []byte
 	snapBuf                   []byte
 	pokeDescs                 []int  // tail calls the JIT patches directly
@@ -173,8 +174,9 @@ type verifier struct {
 
 	// results
 	errPC      int
-	states     [][]State
-	path       []int // instructions of the path being explored
+	states     map[int][]State // by pc; Result.States once done
+	statesLen  int             // the program's length while it was checked
+	path       []int32         // instructions of the path being explored
 	nStates    int
 	stateBytes int // snapshotSize of the states kept
 	start      time.Time
@@ -254,7 +256,12 @@ func (v *verifier) run() *Result {
 	for _, sp := range v.subprogs {
 		res.StackDepth = append(res.StackDepth, sp.stackDepth)
 	}
-	res.States = v.states
+	if v.states != nil {
+		res.States = make([][]State, v.statesLen)
+		for pc, ss := range v.states {
+			res.States[pc] = ss
+		}
+	}
 	if err != nil {
 		res.Errno = errnoOf(err)
 		res.ErrorPC = v.errPC
