@@ -136,7 +136,7 @@ func (v *verifier) setFindVMACallbackState(caller, callee *funcState, _ int) err
 	r2 := &callee.regs[2]
 	r2.typ = ptrToBTFID
 	r2.markKnownZero()
-	r2.btfName = "vm_area_struct"
+	r2.btfID = btfIDOf("vm_area_struct")
 	callee.regs[3] = caller.regs[4]
 	v.markNotInit(&callee.regs[4])
 	v.markNotInit(&callee.regs[5])

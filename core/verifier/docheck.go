@@ -233,7 +233,7 @@ func (v *verifier) initRegState(f *funcState) {
 	fp := &f.regs[regFP]
 	fp.typ = ptrToStack
 	fp.markKnownZero()
-	fp.frameno = f.frameno
+	fp.frameno = uint8(f.frameno)
 }
 
 // doCheckMain is do_check_common for the main program.

@@ -1049,7 +1049,7 @@ func (v *verifier) checkHelperCall(in insn, insnIdxP *int) error {
 	case proto.RetPtrToMemOrBTFID, proto.RetPtrToBTFID:
 		v.markRegKnownZero(r0)
 		r0.typ = ptrToBTFID | (retFlag &^ memRdonly)
-		r0.btfName = fn.RetBTF
+		r0.btfID = btfIDOf(fn.RetBTF)
 	default:
 		v.verbose("unknown return type %d of func %s#%d\n", fn.Ret.Base(), funcIDName(id), id)
 		return errEINVAL

@@ -101,6 +101,6 @@ func (v *verifier) checkPtrToMapAccess(regno, off, size, t, valueRegno int) erro
 	}
 	r.markKnownZero()
 	r.typ = ptrToBTFID
-	r.btfName = ptrTo
+	r.btfID = btfIDOf(ptrTo)
 	return nil
 }

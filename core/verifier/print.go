@@ -37,7 +37,7 @@ func appendRegValue(b *sbuf, reg *regState) {
 	}
 	b.s(t.String())
 	if t.base() == ptrToBTFID {
-		b.s(reg.btfName)
+		b.s(btfNameOf(reg.btfID))
 	}
 	b.c('(')
 	sep := false

@@ -10,20 +10,28 @@ import (
 const defNotSubreg = 0
 
 // regState is one register's abstract value: the kernel's struct
-// bpf_reg_state, field for field. The fields up to (not including)
-// parent are what the kernel compares byte-wise when it checks two
-// states for equivalence, so they are kept together and compared by
-// (*regState).sameUpToID / sameUpToParent.
+// bpf_reg_state, field for field. The fields the kernel compares
+// byte-wise (up to parent) when it checks two states for equivalence are
+// compared by (*regState).sameUpToID / sameUpToParent.
 type regState struct {
+	// The fields are ordered for size (128 bytes; a frame has eleven
+	// registers and a stack slot one, and states are copied at every
+	// branch and checkpoint), not as the kernel lays them out.
+	mapPtr *mapInfo // union member, with mapUID
+	varOff tnum.T
+	smin   int64
+	smax   int64
+	umin   uint64
+	umax   uint64
+	parent *regState
+
 	typ regType
 	off int32
 
 	// The kernel's union: which member means something depends on typ.
 	rng       int32 // packet pointers: bytes known to be accessible after off
-	mapPtr    *mapInfo
 	mapUID    uint32
-	btfID     uint32 // PTR_TO_BTF_ID: which struct (we only know a few by name)
-	btfName   string // its name, for the log ("ptr_task_struct")
+	btfID     uint32 // PTR_TO_BTF_ID: which struct, by name (btfIDOf)
 	memSize   uint32 // PTR_TO_MEM, PTR_TO_BUF...
 	subprogno uint32 // PTR_TO_FUNC
 	dynptr    uint32
@@ -31,26 +39,20 @@ type regState struct {
 	id       uint32
 	refObjID uint32
 
-	varOff tnum.T
-	smin   int64
-	smax   int64
-	umin   uint64
-	umax   uint64
 	s32min int32
 	s32max int32
 	u32min uint32
 	u32max uint32
 
-	parent    *regState
-	frameno   uint32
 	subregDef int32
+	frameno   uint8
 	live      liveness
 	precise   bool
 }
 
 // unionEq compares the kernel's union members.
 func (r *regState) unionEq(o *regState) bool {
-	return r.rng == o.rng && r.mapPtr == o.mapPtr && r.mapUID == o.mapUID && r.btfID == o.btfID && r.btfName == o.btfName &&
+	return r.rng == o.rng && r.mapPtr == o.mapPtr && r.mapUID == o.mapUID && r.btfID == o.btfID &&
 		r.memSize == o.memSize && r.subprogno == o.subprogno && r.dynptr == o.dynptr
 }
 
@@ -68,7 +70,7 @@ func (r *regState) sameUpToParent(o *regState) bool {
 
 // clearUnion zeroes the union members.
 func (r *regState) clearUnion() {
-	r.rng, r.mapPtr, r.mapUID, r.btfID, r.btfName, r.memSize, r.subprogno, r.dynptr = 0, nil, 0, 0, "", 0, 0, 0
+	r.rng, r.mapPtr, r.mapUID, r.btfID, r.memSize, r.subprogno, r.dynptr = 0, nil, 0, 0, 0, 0, 0
 }
 
 // markKnown is __mark_reg_known: clears off, union, id and ref_obj_id and
