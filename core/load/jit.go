@@ -39,7 +39,7 @@ func compileJIT(req *Request, p *program, resp *Response) {
 	}
 	var orig []int
 	if p.xl != nil {
-		orig = p.xl.origSlots(p.prog)
+		orig = p.xl.origSlots()
 	}
 	lines := make([]JITLine, len(d.Listing))
 	for i, l := range d.Listing {

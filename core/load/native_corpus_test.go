@@ -68,7 +68,7 @@ func TestNativeMatchesInterpreterOnCorpus(t *testing.T) {
 			t.Errorf("%s: not accepted by our verifier", in.Name)
 			continue
 		}
-		x := newXlated(res, opts, nil)
+		x := newXlated(res, opts)
 		if x == nil {
 			t.Errorf("%s: xlated does not decode", in.Name)
 			continue

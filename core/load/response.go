@@ -159,7 +159,7 @@ type JITResult struct {
 type JITLine struct {
 	jit.Line
 	// OrigSlot is the slot in Response.Listing of the instruction the
-	// machine code was compiled from; absent for the prologue and for
-	// xlated instructions with no one source (see alignXlated).
+	// machine code was compiled from (for rewritten code, the instruction
+	// the rewrite replaced); absent for the prologue.
 	OrigSlot *int `json:"orig_slot,omitempty"`
 }

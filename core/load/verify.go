@@ -86,7 +86,7 @@ func verify(ctx context.Context, req *Request, p *program, resp *Response) bool 
 		resp.Diagnostics = append(resp.Diagnostics, d)
 		return false
 	}
-	if p.xl = newXlated(res, opts, p.prog); p.xl != nil {
+	if p.xl = newXlated(res, opts); p.xl != nil {
 		resp.Xlated = xlatedListing(p.xl, p.mapName)
 	}
 	depth := 0
@@ -179,7 +179,7 @@ func verifyRecord(ctx context.Context, in *record.In, out *record.Out) (bool, *x
 	if !res.Accepted {
 		return false, nil
 	}
-	return true, newXlated(res, opts, nil)
+	return true, newXlated(res, opts)
 }
 
 func fillLoad(out *record.Out, res *verifier.Result) {

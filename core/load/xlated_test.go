@@ -18,77 +18,44 @@ func assemble(t *testing.T, src string) isa.Program {
 	return l.Program
 }
 
-// TestAlignXlated: each xlated instruction is attributed to the original
-// instruction it comes from, for the shapes of 6.1's rewrites.
-func TestAlignXlated(t *testing.T) {
+// TestXlatedOrigins: each xlated slot names the slot of the loaded
+// program it comes from, for the shapes of 6.1's rewrites: code a
+// rewrite inserts stands for the instruction it replaced.
+func TestXlatedOrigins(t *testing.T) {
 	tests := []struct {
-		name, orig, xlated string
-		want               []int
+		name, progType, src string
+		want                []int
 	}{
-		{"unchanged", "r0 = 1\nexit", "r0 = 1\nexit", []int{0, 1}},
-		{"ctx load rewritten in place",
-			"r2 = *(u32 *)(r1 +0)\nr0 = r2\nexit",
-			"r2 = *(u32 *)(r1 +112)\nr0 = r2\nexit", []int{0, 1, 2}},
-		{"one load becomes three (skb->ifindex)",
-			"r5 = *(u32 *)(r1 +40)\nr0 = r5\nexit",
-			"r5 = *(u64 *)(r1 +16)\nif r5 == 0x0 goto +1\nr5 = *(u32 *)(r5 +216)\nr0 = r5\nexit", []int{0, 0, 0, 1, 2}},
-		{"guard inserted before a division",
-			"r0 = 100\nr0 /= r2\nexit",
-			"r0 = 100\nif r2 != 0x0 goto +2\nw0 ^= w0\ngoto +1\nr0 /= r2\nexit", []int{0, 1, 1, 1, 1, 2}},
-		{"null check appended to a call",
-			"call 1\nr1 = r0\nexit",
-			"call 201840\nif r0 == 0x0 goto +1\nr0 += 56\nr1 = r0\nexit", []int{0, 0, 0, 1, 2}},
-		{"dead code removed",
-			"r0 = 0\ngoto +1\nr0 = 1\nexit",
-			"r0 = 0\nexit", []int{0, 3}},
-		{"jump offsets change",
-			"if r1 > 0x5 goto +2\nr2 = *(u32 *)(r1 +0)\nr0 = 1\nexit",
-			"if r1 > 0x5 goto +4\nr2 = *(u64 *)(r1 +16)\nif r2 == 0x0 goto +1\nr2 = *(u32 *)(r2 +216)\nr0 = 1\nexit", []int{0, 1, 1, 1, 2, 3}},
+		{"unchanged", "socket_filter", "r0 = 1\nexit", []int{0, 1}},
+		{"ctx load rewritten in place (skb->len)", "socket_filter",
+			"r2 = *(u32 *)(r1 +0)\nr0 = r2\nexit", []int{0, 1, 2}},
+		{"one load becomes three (skb->ifindex)", "socket_filter",
+			"r5 = *(u32 *)(r1 +40)\nr0 = r5\nexit", []int{0, 0, 0, 1, 2}},
+		{"guard inserted before a division", "socket_filter",
+			"r0 = 100\nr2 = *(u32 *)(r1 +0)\nr0 /= r2\nexit", []int{0, 1, 2, 2, 2, 2, 3}},
+		{"ld_imm64 keeps both slots", "socket_filter",
+			"r1 = 0x100000000 ll\nr0 = 0\nexit", []int{0, 1, 2, 3}},
+		{"dead code removed", "socket_filter",
+			"r0 = 0\nif r0 == 0x0 goto +1\nr0 = 1\nexit", []int{0, 3}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got := alignXlated(assemble(t, tc.orig), assemble(t, tc.xlated))
-			if fmt.Sprint(got) != fmt.Sprint(tc.want) {
-				t.Errorf("got %v, want %v", got, tc.want)
+			in := &record.In{Name: tc.name, ProgType: tc.progType, Insns: assemble(t, tc.src).Encode()}
+			res, opts, err := verifyIn(in, false, false)
+			if err != nil || !res.Accepted {
+				t.Fatalf("not accepted: %v\n%s", err, res.Log)
+			}
+			if got := newXlated(res, opts).origSlots(); fmt.Sprint(got) != fmt.Sprint(tc.want) {
+				t.Errorf("origins %v, want %v", got, tc.want)
 			}
 		})
 	}
 }
 
-// TestAlignXlatedLarge: past the exact alignment's limit, the greedy
-// pairing still attributes an unchanged program one to one and never
-// leaves the programs' bounds.
-func TestAlignXlatedLarge(t *testing.T) {
-	var p isa.Program
-	for i := 0; i < 3000; i++ {
-		p = append(p, assemble(t, fmt.Sprintf("r0 += %d", i%7))...)
-	}
-	p = append(p, assemble(t, "exit")...)
-	got := alignXlated(p, p)
-	for i, o := range got {
-		if o != i {
-			t.Fatalf("insn %d attributed to %d", i, o)
-		}
-	}
-	// A longer xlated program (a guard inserted every 100 instructions).
-	var xl isa.Program
-	for i, ins := range p {
-		if i%100 == 50 {
-			xl = append(xl, assemble(t, "if r2 != 0x0 goto +0")...)
-		}
-		xl = append(xl, ins)
-	}
-	for i, o := range alignXlated(p, xl) {
-		if o < -1 || o >= len(p) {
-			t.Fatalf("xlated insn %d attributed to %d (of %d)", i, o, len(p))
-		}
-	}
-}
-
-// TestAlignXlatedCorpus: on every accepted program of the corpora (up to
-// 20k instructions), every xlated instruction gets an original one, in
-// the original order (6.1's rewrites never reorder instructions).
-func TestAlignXlatedCorpus(t *testing.T) {
+// TestXlatedOriginsCorpus: on every accepted program of the corpora (up
+// to 20k instructions), every xlated slot names an original one, in the
+// original order (6.1's rewrites never reorder instructions).
+func TestXlatedOriginsCorpus(t *testing.T) {
 	if testing.Short() {
 		t.Skip("verifies the corpora; skipped with -short")
 	}
@@ -106,25 +73,20 @@ func TestAlignXlatedCorpus(t *testing.T) {
 			if err != nil || !res.Accepted {
 				continue
 			}
-			slots, err := isa.UnmarshalSlots(in.Insns)
-			if err != nil {
-				t.Fatal(err)
-			}
-			orig, err := isa.Pair(slots)
-			if err != nil {
-				t.Fatal(err)
-			}
-			x := newXlated(res, opts, orig)
-			last := 0
-			for i, o := range x.orig {
-				if o < last || o >= len(orig) {
-					t.Errorf("%s: xlated insn %d attributed to %d (previous %d, %d original insns)", in.Name, i, o, last, len(orig))
+			x := newXlated(res, opts)
+			last, n := 0, len(in.Insns)/8
+			for i, o := range x.origSlots() {
+				if o < last || o >= n {
+					t.Errorf("%s: xlated slot %d attributed to %d (previous %d, %d original slots)", in.Name, i, o, last, n)
 					break
 				}
 				last = o
 			}
-			total += len(x.orig)
+			if len(x.origSlots()) != len(res.Xlated) {
+				t.Errorf("%s: %d origins for %d xlated slots", in.Name, len(x.origSlots()), len(res.Xlated))
+			}
+			total += len(x.origSlots())
 		}
 	}
-	t.Logf("%d xlated instructions attributed in order", total)
+	t.Logf("%d xlated slots attributed in order", total)
 }

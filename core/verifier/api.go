@@ -109,6 +109,10 @@ type Result struct {
 	Path []PathStep
 	// Xlated is the program after the verifier's rewrites, when accepted.
 	Xlated []isa.Slot
+	// XlatedOrig[i] is the slot of the program as loaded that xlated slot
+	// i comes from: itself, or the instruction a rewrite replaced by
+	// several (a ctx load and its conversion, an inlined map lookup ...).
+	XlatedOrig []int
 	// StackDepth per subprogram.
 	StackDepth []int
 }

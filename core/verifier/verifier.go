@@ -271,8 +271,10 @@ func (v *verifier) run() *Result {
 	}
 	res.Accepted = true
 	res.Xlated = make([]isa.Slot, len(v.xlated))
+	res.XlatedOrig = make([]int, len(v.xlated))
 	for i, in := range v.xlated {
 		res.Xlated[i] = in.slot()
+		res.XlatedOrig[i] = int(v.aux[i].origIdx)
 	}
 	return res
 }

@@ -129,7 +129,8 @@ func adjBranches(insns []insn, pos, endOld, endNew int) bool {
 
 // patch replaces the instruction at off by the instructions of p, as
 // bpf_patch_insn_data does: the original's per-instruction data moves to
-// the last instruction of the patch, the new ones get fresh data.
+// the last instruction of the patch, the new ones get fresh data (but
+// the original's origIdx: they stand for it in Result.XlatedOrig).
 func (v *verifier) patch(off int, p []insn) error {
 	n := len(p)
 	if n == 1 {
@@ -158,12 +159,12 @@ func (v *verifier) patch(off int, p []insn) error {
 	insns = append(insns, v.insns[off+1:]...)
 	adjBranches(insns, off, off+1, off+n)
 
-	seen := v.aux[off].seen
+	seen, orig := v.aux[off].seen, v.aux[off].origIdx
 	v.aux[off].zextDst = v.insnHasDef32(insns[off+n-1])
 	aux := make([]insnAux, 0, len(v.aux)+n-1)
 	aux = append(aux, v.aux[:off]...)
 	for i := off; i < off+n-1; i++ {
-		aux = append(aux, insnAux{seen: seen, zextDst: v.insnHasDef32(insns[i])})
+		aux = append(aux, insnAux{seen: seen, zextDst: v.insnHasDef32(insns[i]), origIdx: orig})
 	}
 	aux = append(aux, v.aux[off:]...)
 	v.insns, v.aux = insns, aux
@@ -420,7 +421,7 @@ func (v *verifier) endBatch() error {
 			seen := v.aux[i].seen
 			for j := 0; j < len(p)-1; j++ {
 				insns = append(insns, p[j])
-				aux = append(aux, insnAux{seen: seen, zextDst: v.insnHasDef32(p[j])})
+				aux = append(aux, insnAux{seen: seen, zextDst: v.insnHasDef32(p[j]), origIdx: v.aux[i].origIdx})
 				fromPatch = append(fromPatch, true)
 				origOf = append(origOf, -1)
 			}
