@@ -146,6 +146,11 @@ func startTrace(t *testing.T, b *browser) *trace {
 	}
 	cats := []string{"devtools.timeline", "disabled-by-default-devtools.timeline", "v8", "v8.execute", "v8.wasm",
 		"disabled-by-default-v8.compile", "blink.user_timing", "loading", "toplevel", "__metadata"}
+	if os.Getenv("BPFPLAY_TRACE") == "cpu" {
+		// JavaScript and wasm CPU samples of every thread (ProfileChunk
+		// events), for a profile of the page's and the worker's start-up.
+		cats = append(cats, "disabled-by-default-v8.cpu_profiler")
+	}
 	b.do(t, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 		_, err := cdp.Call(ctx, tg, tracing.Start, tracing.StartParams{TransferMode: tracing.StartTransferModeReportEvents,
 			TraceConfig: &tracing.TraceConfig{IncludedCategories: cats}})

@@ -49,16 +49,19 @@ type Booted = { urls: CoreURLs; worker: Worker; events: Event[] };
 
 const bootKey = "__bpfplayBoot";
 
-function newWorker(url: string): Worker {
-  if (new URL(url).origin === location.origin) return new Worker(url);
+function newWorker(url: string, name: string): Worker {
+  if (new URL(url).origin === location.origin) return new Worker(url, { name });
   // A page on another origin (embed.js) cannot start a worker from our
   // URL directly; a same-origin blob that imports it can.
   const blob = new Blob([`importScripts(${JSON.stringify(url)});`], { type: "text/javascript" });
-  return new Worker(URL.createObjectURL(blob));
+  return new Worker(URL.createObjectURL(blob), { name });
 }
 
 function startWorker(urls: CoreURLs, module: WebAssembly.Module | null): Worker {
-  const w = newWorker(urls.worker);
+  // Without a compiled module the worker starts downloading from the URLs
+  // in its name, without waiting for the init message (worker.ts).
+  const name = module ? "bpfplay" : JSON.stringify({ wasm: urls.wasm, wasmExec: urls.wasmExec });
+  const w = newWorker(urls.worker, name);
   w.postMessage({ type: "init", wasm: module ?? urls.wasm, wasmExec: urls.wasmExec });
   return w;
 }

@@ -8,10 +8,21 @@
 // it, and on the page's thread that held up the page's own start-up
 // (parsing, the editor) by hundreds of milliseconds.
 //
+// Start: a worker started with the URLs in its name (new Worker(url,
+// {name: JSON {wasm, wasmExec}}), the first worker of a page) starts the
+// download at its first line; a worker started for an already compiled
+// module waits for the init message that carries it. The first worker
+// must not wait for a message: the page posts it before the worker exists,
+// and Chromium hands such messages over only once the page's thread has
+// heard that the worker's script ran, which waits behind whatever the
+// page's thread is doing (parsing and running app.js: hundreds of ms).
+//
 // Protocol (structured-clone messages):
 //   page -> worker  {type:"init", wasm, wasmExec}      once; wasm is the URL
 //                                                      or an already compiled
 //                                                      WebAssembly.Module
+//                                                      (ignored when the
+//                                                      name started it)
 //                   {type:"call", id, method, params}  params is JSON text
 //   worker -> page  {type:"ready", times, module, capabilities}
 //                   | {type:"fatal", error}
@@ -30,6 +41,7 @@ type InitMsg = { type: "init"; wasm: string | WebAssembly.Module; wasmExec: stri
 type CallMsg = { type: "call"; id: number; method: string; params: string };
 
 const scope = self as unknown as {
+  name: string;
   postMessage(m: unknown): void;
   onmessage: ((e: MessageEvent) => void) | null;
   bpfplayCall?: (method: string, params: string) => string;
@@ -78,15 +90,33 @@ async function init(m: InitMsg): Promise<{ module: WebAssembly.Module; capabilit
   return { module, capabilities: scope.bpfplayCall!("capabilities", "{}") };
 }
 
+function begin(m: InitMsg): void {
+  const started = init(m);
+  ready = started.then(() => {});
+  started.then(
+    ({ module, capabilities }) => scope.postMessage({ type: "ready", times, module, capabilities }),
+    (err) => scope.postMessage({ type: "fatal", error: String(err && err.message ? err.message : err) }),
+  );
+}
+
+// The URLs in the worker's name (client.ts): start now.
+function fromName(): InitMsg | null {
+  try {
+    const n = JSON.parse(scope.name || "null") as { wasm?: unknown; wasmExec?: unknown } | null;
+    if (n && typeof n.wasm === "string" && typeof n.wasmExec === "string") return { type: "init", wasm: n.wasm, wasmExec: n.wasmExec };
+  } catch {
+    // not ours: wait for the init message
+  }
+  return null;
+}
+
+const named = fromName();
+if (named) begin(named);
+
 scope.onmessage = (e: MessageEvent) => {
   const m = e.data as InitMsg | CallMsg;
   if (m.type === "init") {
-    const started = init(m);
-    ready = started.then(() => {});
-    started.then(
-      ({ module, capabilities }) => scope.postMessage({ type: "ready", times, module, capabilities }),
-      (err) => scope.postMessage({ type: "fatal", error: String(err && err.message ? err.message : err) }),
-    );
+    if (!ready) begin(m);
     return;
   }
   if (m.type === "call") {
