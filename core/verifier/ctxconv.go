@@ -534,6 +534,31 @@ func convertSkLookupAccess(v *verifier, t int, si insn) ([]insn, int) {
 	return nil, 0
 }
 
+// sockCommonLoad converts a load of the socket fields that sk_msg_md and
+// bpf_sock_ops both mirror (family, addresses, ports) into viaSk: the
+// socket pointer's load and then the sock_common field's. nil for other
+// offsets.
+func sockCommonLoad(s *progtype.Struct, off int, dst uint8, viaSk func(size uint8, skOff int16) []insn) []insn {
+	f := func(name string) int { return s.Field(name).Off }
+	switch {
+	case off == f("family"):
+		return viaSk(szH, progtype.SkcFamily)
+	case off == f("remote_ip4"):
+		return viaSk(szW, progtype.SkcDaddr)
+	case off == f("local_ip4"):
+		return viaSk(szW, progtype.SkcRcvSaddr)
+	case off >= f("remote_ip6") && off < f("remote_ip6")+16:
+		return viaSk(szW, progtype.SkcV6Daddr+int16(off-f("remote_ip6")))
+	case off >= f("local_ip6") && off < f("local_ip6")+16:
+		return viaSk(szW, progtype.SkcV6RcvSaddr+int16(off-f("local_ip6")))
+	case off == f("remote_port"):
+		return append(viaSk(szH, progtype.SkcDport), aluImm(clsALU, opLSH, dst, 16))
+	case off == f("local_port"):
+		return viaSk(szH, progtype.SkcNum)
+	}
+	return nil
+}
+
 // convertSkMsgAccess is the sk_msg_md -> sk_msg rewrite.
 func convertSkMsgAccess(v *verifier, t int, si insn) ([]insn, int) {
 	s := progtype.SkMsgMd
@@ -542,25 +567,14 @@ func convertSkMsgAccess(v *verifier, t int, si insn) ([]insn, int) {
 	viaSk := func(size uint8, skOff int16) []insn {
 		return []insn{ldxMem(szDW, si.dst, si.src, progtype.SkMsgSk), ldxMem(size, si.dst, si.dst, skOff)}
 	}
+	if is := sockCommonLoad(s, off, si.dst, viaSk); is != nil {
+		return is, 0
+	}
 	switch {
 	case off == f("data"):
 		return []insn{ldxMem(szDW, si.dst, si.src, progtype.SkMsgData)}, 0
 	case off == f("data_end"):
 		return []insn{ldxMem(szDW, si.dst, si.src, progtype.SkMsgDataEnd)}, 0
-	case off == f("family"):
-		return viaSk(szH, progtype.SkcFamily), 0
-	case off == f("remote_ip4"):
-		return viaSk(szW, progtype.SkcDaddr), 0
-	case off == f("local_ip4"):
-		return viaSk(szW, progtype.SkcRcvSaddr), 0
-	case off >= f("remote_ip6") && off < f("remote_ip6")+16:
-		return viaSk(szW, progtype.SkcV6Daddr+int16(off-f("remote_ip6"))), 0
-	case off >= f("local_ip6") && off < f("local_ip6")+16:
-		return viaSk(szW, progtype.SkcV6RcvSaddr+int16(off-f("local_ip6"))), 0
-	case off == f("remote_port"):
-		return append(viaSk(szH, progtype.SkcDport), aluImm(clsALU, opLSH, si.dst, 16)), 0
-	case off == f("local_port"):
-		return viaSk(szH, progtype.SkcNum), 0
 	case off == f("size"):
 		return []insn{ldxMem(szW, si.dst, si.src, progtype.SkMsgSgSize)}, 0
 	case off == f("sk"):

@@ -47,25 +47,14 @@ func convertSockOpsAccess(v *verifier, t int, si insn) ([]insn, int) {
 			return sockOpsGetFull(si, &insn{code: clsLDX | mdMEM | sizeCode(k[1]), off: int16(k[0])}), 0
 		}
 	}
+	if is := sockCommonLoad(s, off, si.dst, func(size uint8, skOff int16) []insn { return viaSk(size, int(skOff)) }); is != nil {
+		return is, 0
+	}
 	switch {
 	case off == f("op"):
 		return []insn{ldxMem(szB, si.dst, si.src, progtype.SockOpsKernOp)}, 0
 	case in("args"):
 		return []insn{ldxMem(szW, si.dst, si.src, progtype.SockOpsKernArgs+int16(off-f("args")))}, 0
-	case off == f("family"):
-		return viaSk(szH, progtype.SkcFamily), 0
-	case off == f("remote_ip4"):
-		return viaSk(szW, progtype.SkcDaddr), 0
-	case off == f("local_ip4"):
-		return viaSk(szW, progtype.SkcRcvSaddr), 0
-	case in("remote_ip6"):
-		return viaSk(szW, progtype.SkcV6Daddr+off-f("remote_ip6")), 0
-	case in("local_ip6"):
-		return viaSk(szW, progtype.SkcV6RcvSaddr+off-f("local_ip6")), 0
-	case off == f("remote_port"):
-		return append(viaSk(szH, progtype.SkcDport), aluImm(clsALU, opLSH, si.dst, 16)), 0
-	case off == f("local_port"):
-		return viaSk(szH, progtype.SkcNum), 0
 	case off == f("is_fullsock"):
 		return []insn{ldxMem(szB, si.dst, si.src, progtype.SockOpsKernIsFullsock)}, 0
 	case off == f("state"):

@@ -42,20 +42,11 @@ func (l *vlog) room(n int) int {
 	return n
 }
 
-func (l *vlog) write(s string) {
-	if l.level == 0 {
-		return
-	}
-	s = s[:l.room(len(s))]
-	for len(s) > 0 {
-		c := l.tail()
-		k := copy(c[len(c):cap(c)], s)
-		l.n += k
-		s = s[k:]
-	}
-}
+func (l *vlog) write(s string) { appendLog(l, s) }
 
-func (l *vlog) writeBytes(s []byte) {
+func (l *vlog) writeBytes(s []byte) { appendLog(l, s) }
+
+func appendLog[T string | []byte](l *vlog, s T) {
 	if l.level == 0 {
 		return
 	}
