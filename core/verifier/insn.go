@@ -118,8 +118,8 @@ func sizeBytes(sz uint8) int {
 
 func (i insn) isLdImm64() bool { return i.code == clsLD|mdIMM|szDW }
 
-// opcodeInInsnTable is bpf_opcode_in_insntable: the opcodes the kernel's
-// interpreter knows. Anything else is "unknown opcode".
+// opcodeTable is bpf_opcode_in_insntable: the opcodes a loader may use.
+// Anything else is "unknown opcode".
 var opcodeTable = func() [256]bool {
 	var t [256]bool
 	for _, cls := range []uint8{clsALU, clsALU64} {
@@ -140,8 +140,6 @@ var opcodeTable = func() [256]bool {
 	t[clsJMP|opJA] = true
 	t[clsJMP|opCALL] = true
 	t[clsJMP|opEXIT] = true
-	// tail call is in the table (BPF_JMP|BPF_TAIL_CALL)
-	t[clsJMP|opTailCall] = true
 	for _, sz := range []uint8{szB, szH, szW, szDW} {
 		t[clsSTX|mdMEM|sz] = true
 		t[clsST|mdMEM|sz] = true
@@ -154,6 +152,7 @@ var opcodeTable = func() [256]bool {
 		t[clsLD|mdIND|sz] = true
 	}
 	t[clsLD|mdIMM|szDW] = true
-	t[clsST|mdNOSPEC] = true
+	// The kernel's own opcodes, tail call (BPF_JMP|0xf0) and nospec
+	// (BPF_ST|BPF_NOSPEC), are not for loaders: "unknown opcode f5/c2".
 	return t
 }()
