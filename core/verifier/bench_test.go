@@ -41,7 +41,8 @@ func loadCorpusProgs(b *testing.B) []corpusProg {
 // BenchmarkCorpus verifies every record of the dev corpus (privileged,
 // log level 1; also records without a kernel answer) per iteration and
 // reports the slowest ten records with their insns_processed next to
-// the kernel's ("-" where the kernel was not asked), and the peak heap.
+// the kernel's ("-" where the kernel was not asked), the slowest record's
+// time, the peak heap and the process's peak RSS.
 //
 //	go test ./core/verifier -run '^$' -bench Corpus -benchtime 1x
 //	BPFPLAY_CORPUS=$PWD/testdata/corpus/test_bpf-dev.jsonl.gz go test ./core/verifier -run '^$' -bench Corpus -benchtime 1x
@@ -73,7 +74,7 @@ func BenchmarkCorpus(b *testing.B) {
 	for _, t := range times {
 		total += t.d
 	}
-	b.Logf("%d records in %v (first pass); heap peak seen %d MiB", len(times), total, peak>>20)
+	b.Logf("%d records in %v (first pass); heap peak seen %d MiB, process peak RSS %d MiB", len(times), total, peak>>20, peakRSS()>>20)
 	for _, t := range times[:min(10, len(times))] {
 		k := "-"
 		if t.kernel >= 0 {
@@ -82,4 +83,6 @@ func BenchmarkCorpus(b *testing.B) {
 		b.Logf("%10v  insns %7d (kernel %7s)  %s", t.d.Round(time.Microsecond), t.ours, k, t.name)
 	}
 	b.ReportMetric(float64(total.Milliseconds()), "ms/corpus")
+	b.ReportMetric(float64(times[0].d.Milliseconds()), "ms/slowest")
+	b.ReportMetric(float64(peakRSS()>>20), "MiB-peak-RSS")
 }

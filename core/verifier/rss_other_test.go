@@ -1,0 +1,5 @@
+//go:build !linux
+
+package verifier
+
+func peakRSS() uint64 { return 0 }
