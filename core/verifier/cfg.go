@@ -296,8 +296,8 @@ const (
 )
 
 type cfgWalk struct {
-	state []int
-	stack []int
+	state []uint8 // cfgDiscovered|edge kind, cfgExplored
+	stack []int32
 }
 
 func (v *verifier) markPrunePoint(idx int) { v.aux[idx].prunePoint = true }
@@ -321,12 +321,12 @@ func (v *verifier) pushInsn(c *cfgWalk, t, w, e int, loopOK bool) (int, error) {
 	}
 	switch {
 	case c.state[w] == 0:
-		c.state[t] = cfgDiscovered | e
+		c.state[t] = cfgDiscovered | uint8(e)
 		c.state[w] = cfgDiscovered
 		if len(c.stack) >= len(v.insns) {
 			return 0, errE2BIG
 		}
-		c.stack = append(c.stack, w)
+		c.stack = append(c.stack, int32(w))
 		return keepExploring, nil
 	case c.state[w]&0xf0 == cfgDiscovered:
 		if loopOK && v.bpfCapable {
@@ -335,7 +335,7 @@ func (v *verifier) pushInsn(c *cfgWalk, t, w, e int, loopOK bool) (int, error) {
 		v.verbose("back-edge from insn %d to %d\n", t, w)
 		return 0, errEINVAL
 	case c.state[w] == cfgExplored:
-		c.state[t] = cfgDiscovered | e
+		c.state[t] = cfgDiscovered | uint8(e)
 	default:
 		v.verbose("insn state internal bug\n")
 		return 0, errEFAULT
@@ -412,10 +412,10 @@ func (v *verifier) visitInsn(c *cfgWalk, t int) (int, error) {
 // and unreachable instructions.
 func (v *verifier) checkCFG() error {
 	n := len(v.insns)
-	c := &cfgWalk{state: make([]int, n), stack: make([]int, 1, 64)}
+	c := &cfgWalk{state: make([]uint8, n), stack: make([]int32, 1, 64)}
 	c.state[0] = cfgDiscovered
 	for len(c.stack) > 0 {
-		t := c.stack[len(c.stack)-1]
+		t := int(c.stack[len(c.stack)-1])
 		ret, err := v.visitInsn(c, t)
 		if err != nil {
 			return err
