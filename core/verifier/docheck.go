@@ -316,11 +316,17 @@ func (v *verifier) doCheck() error {
 			if v.insnIdx+1 < len(v.insns) {
 				next = v.insns[v.insnIdx+1]
 			}
-			b := strconv.AppendInt(v.printBuf[:0], int64(v.insnIdx), 10)
-			b = v.appendInsn(append(b, ':', ' '), v.insnIdx, in, next)
-			v.log.writeBytes(b)
-			v.printBuf = b
-			v.prevInsnPrintLen = v.log.n - v.prevLogLen
+			if v.log.expand != nil && v.isLoaded(v.insnIdx, in, next) {
+				v.log.writeInsn(v.insnIdx)
+				v.log.write("\n")
+				v.prevInsnPC, v.prevInsnPrintLen = v.insnIdx, -1
+			} else {
+				b := strconv.AppendInt(v.printBuf[:0], int64(v.insnIdx), 10)
+				b = v.appendInsn(append(b, ':', ' '), v.insnIdx, in, next)
+				v.log.writeBytes(b)
+				v.printBuf = b
+				v.prevInsnPrintLen = v.log.n - v.prevLogLen
+			}
 			v.prevLogLen = v.log.n
 		}
 		v.recordState()

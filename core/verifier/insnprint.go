@@ -1,6 +1,8 @@
 package verifier
 
 import (
+	"strconv"
+
 	"github.com/bpfplay/bpfplay/core/asm/kernel"
 	"github.com/bpfplay/bpfplay/core/isa"
 )
@@ -38,8 +40,7 @@ func (v *verifier) appendInsn(b []byte, pc int, in, next insn) []byte {
 	if fast, ok := appendInsnFast(b, in); ok {
 		return append(fast, '\n')
 	}
-	p := kernel.Printer{Style: kernel.Linux61, HidePointers: !v.allowPtrLeaks}
-	t := p.Insn(pc, instruction(in, next)) + "\n"
+	t := v.slowInsnText(pc, in, next)
 	if in == v.insns[pc] {
 		if v.insnTexts == nil {
 			v.insnTexts = map[int]string{}
@@ -47,4 +48,40 @@ func (v *verifier) appendInsn(b []byte, pc int, in, next insn) []byte {
 		v.insnTexts[pc] = t
 	}
 	return append(b, t...)
+}
+
+// slowInsnText is the kernel printer's text of an instruction, with its
+// newline.
+func (v *verifier) slowInsnText(pc int, in, next insn) string {
+	p := kernel.Printer{Style: kernel.Linux61, HidePointers: !v.allowPtrLeaks}
+	return p.Insn(pc, instruction(in, next)) + "\n"
+}
+
+// isLoaded reports that in (and next) are the program's instructions at
+// pc as loaded, so the log may keep the line as a token (vlog.expand).
+func (v *verifier) isLoaded(pc int, in, next insn) bool {
+	if pc >= len(v.loaded) || fromSlot(v.loaded[pc]) != in {
+		return false
+	}
+	if pc+1 < len(v.loaded) {
+		return fromSlot(v.loaded[pc+1]) == next
+	}
+	return next == insn{}
+}
+
+// expandInsn appends the line "pc: insn" (without newline) of a token:
+// the instruction as loaded, printed afresh (v.insns has been rewritten
+// by the time the log is read).
+func (v *verifier) expandInsn(b []byte, pc int) []byte {
+	in := fromSlot(v.loaded[pc])
+	var next insn
+	if pc+1 < len(v.loaded) {
+		next = fromSlot(v.loaded[pc+1])
+	}
+	b = append(strconv.AppendInt(b, int64(pc), 10), ':', ' ')
+	if fast, ok := appendInsnFast(b, in); ok {
+		return fast
+	}
+	t := v.slowInsnText(pc, in, next)
+	return append(b, t[:len(t)-1]...)
 }

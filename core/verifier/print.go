@@ -242,7 +242,13 @@ func (v *verifier) printInsnState(st *funcState) {
 	if v.prevLogLen != 0 && v.prevLogLen == v.log.n {
 		v.log.reset(v.prevLogLen - 1)
 		// "%*c;" with the alignment as the width and a blank
-		w := max(vlogAlignment(v.prevInsnPrintLen), 1)
+		printed := v.prevInsnPrintLen
+		if printed < 0 { // a token: the line's length with its newline
+			b := v.expandInsn(v.printBuf[:0], v.prevInsnPC)
+			printed = len(b) + 1
+			v.printBuf = b
+		}
+		w := max(vlogAlignment(printed), 1)
 		pad := v.printBuf[:0]
 		for range w {
 			pad = append(pad, ' ')

@@ -152,7 +152,9 @@ type verifier struct {
 	scratchedRegs    uint32
 	scratchedStack   uint64
 	prevLogLen       int
-	prevInsnPrintLen int
+	prevInsnPrintLen int // -1: the line is a token, see prevInsnPC
+	prevInsnPC       int
+	loaded           []isa.Slot // the program as loaded, for the log's tokens
 
 	// checks done once per program
 	maxCtxOffset     int
@@ -231,6 +233,10 @@ func newVerifier(prog []isa.Slot, opts *Options) *verifier {
 		v.log.level = logLevelStat
 	}
 	v.log.total = opts.LogSize
+	if v.log.total == 0 {
+		v.loaded = prog
+		v.log.expand = v.expandInsn
+	}
 	v.kernel = opts.Kernel
 	return v
 }
