@@ -28,6 +28,11 @@ import (
 func TestFigureSizes(t *testing.T) {
 	s := readSizes(t)
 	recordFigure(t, "wasm_brotli_bytes", s["wasm_brotli"])
+	// The full core, loaded only when an ELF object arrives (docs/web.md,
+	// "Two cores"); absent when the site was built with one core.
+	if v, ok := s["wasm_elf_brotli"]; ok {
+		recordFigure(t, "wasm_elf_brotli_bytes", v)
+	}
 	recordFigure(t, "app_js_css_brotli_bytes", s["app_js_css_brotli"])
 }
 

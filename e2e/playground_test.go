@@ -20,7 +20,9 @@ import (
 func capabilities(t *testing.T, b *browser) map[string]bool {
 	t.Helper()
 	b.do(t, waitJS(`window.__bpfplay && window.__bpfplay.app.core.caps`))
-	ms := eval[[]string](t, b, `window.__bpfplay.app.core.caps.methods`)
+	// The running core's methods, and elf.open when the page can move to
+	// the full core for it (client.ts, "Two cores").
+	ms := eval[[]string](t, b, `(() => { const c = window.__bpfplay.app.core; return [...c.caps.methods, ...(c.has("elf.open") ? ["elf.open"] : [])]; })()`)
 	out := map[string]bool{}
 	for _, m := range ms {
 		out[m] = true
@@ -330,10 +332,19 @@ func TestDropELF(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The page starts with the core without the ELF reader and moves to
+	// the full one when the object arrives (docs/web.md, "Two cores").
+	elfNow := `window.__bpfplay.app.core.caps.methods.includes("elf.open")`
+	if eval[bool](t, b, elfNow) {
+		t.Errorf("the start-up core has elf.open: want the core without the ELF reader first (scripts/build.sh -tags bpfplay_noelf)")
+	}
 	b.do(t, drop("xdp.o", obj), waitJS(`document.querySelector("#dialog .bp-ex")`))
 	progs := eval[[]string](t, b, `[...document.querySelectorAll("#dialog .bp-ex .t")].map(e => e.textContent)`)
 	if !slices.Contains(progs, "xdp_count_proto") {
 		t.Fatalf("program picker lists %q, want xdp_count_proto", progs)
+	}
+	if !eval[bool](t, b, elfNow) {
+		t.Errorf("after the drop the core has no elf.open: the page did not move to the full core")
 	}
 	b.shot(t, "elf-picker")
 	b.do(t, void(chromedp.Evaluate[any](`[...document.querySelectorAll("#dialog .bp-ex")].find(e => e.textContent.includes("xdp_count_proto")).click()`)),
@@ -342,6 +353,21 @@ func TestDropELF(t *testing.T) {
 		t.Errorf("program type %q, want xdp (from the section)", pt)
 	}
 	b.shot(t, "elf")
+
+	// A link to the dropped object opens in a fresh page, whose first
+	// verdict needs the full core at once.
+	b.do(t, chromedp.Click(chromedp.CSS("#share")), waitJS(`location.hash.startsWith("#s=")`))
+	url := eval[string](t, b, `location.href`)
+	verdict := text(t, b, "#verdict")
+	fresh := newBrowser(t, browserOpt{})
+	fresh.do(t, chromedp.Navigate(url), waitJS(`window.__bpfplay && window.__bpfplay.metrics.analyses > 0 && window.__bpfplay.app.view && window.__bpfplay.app.view.listing.length > 0`))
+	if title := text(t, fresh, "#title"); !strings.Contains(title, "xdp_count_proto") {
+		t.Errorf("restored title %q, want the object's program", title)
+	}
+	if v := text(t, fresh, "#verdict"); v != verdict {
+		t.Errorf("restored verdict %q, want %q", v, verdict)
+	}
+	fresh.noConsoleErrors(t)
 	b.noConsoleErrors(t)
 }
 

@@ -36,10 +36,17 @@ trap 'rm -rf "$tmp"' EXIT
 # The wasm must stay under 2 MB brotli (issue 8). Not inlining saves ~14%
 # after compression; the interpreter keeps inlining (its hot loop), the
 # rest of the core (verifier, assembler, JIT listing) barely notices.
-GOOS=js GOARCH=wasm go build -trimpath -ldflags='-s -w' \
-	-gcflags='all=-l' -gcflags='github.com/bpfplay/bpfplay/core/interp/...=' \
-	-o "$tmp/bpfplay.wasm" ./wasm
-go run ./web/build -web web -out web/dist -wasm "$tmp/bpfplay.wasm" "${flags[@]}"
+# Two cores (docs/web.md, "Two cores"): the page starts with one built
+# without the ELF reader (-tags bpfplay_noelf: no cilium/ebpf, 28% smaller,
+# so the first verdict comes sooner) and loads the full one when a .o
+# arrives.
+wasm() {
+	GOOS=js GOARCH=wasm go build -trimpath -ldflags='-s -w' \
+		-gcflags='all=-l' -gcflags='github.com/bpfplay/bpfplay/core/interp/...=' "$@" ./wasm
+}
+wasm -tags bpfplay_noelf -o "$tmp/bpfplay.wasm"
+wasm -o "$tmp/bpfplay-elf.wasm"
+go run ./web/build -web web -out web/dist -wasm "$tmp/bpfplay.wasm" -wasm-elf "$tmp/bpfplay-elf.wasm" "${flags[@]}"
 
 if [ "$binary" = 1 ]; then
 	go build -o bpfplay ./cmd/bpfplay

@@ -10,7 +10,6 @@ import (
 	"github.com/bpfplay/bpfplay/core/asm/conformance"
 	"github.com/bpfplay/bpfplay/core/asm/kernel"
 	"github.com/bpfplay/bpfplay/core/cbpf"
-	"github.com/bpfplay/bpfplay/core/elf"
 	"github.com/bpfplay/bpfplay/core/isa"
 	"github.com/bpfplay/bpfplay/core/record"
 	"github.com/bpfplay/bpfplay/core/verifier"
@@ -164,34 +163,6 @@ func fromListing(l *asm.Listing, reqMaps []record.Map) (*program, error) {
 	}
 	p.maps = maps
 	p.mapName = append([]string(nil), l.Maps...)
-	return p, nil
-}
-
-// fromELF picks a program of a clang-built object by function or
-// section name (the only program when name is empty).
-func fromELF(b []byte, name string) (*program, error) {
-	obj, err := elf.Open(b)
-	if err != nil {
-		return nil, inputErr("input", "%v", err)
-	}
-	prog, err := obj.Choose(name, "")
-	if err != nil && name != "" {
-		if bySection, err2 := obj.Choose("", name); err2 == nil {
-			prog, err = bySection, nil
-		}
-	}
-	if err != nil {
-		return nil, inputErr("input", "%v", err)
-	}
-	rec := obj.Record(prog)
-	p := &program{prog: prog.Insns, maps: rec.Maps, mapName: mapNames(rec.Maps),
-		progType: prog.ProgType, attachType: prog.AttachType}
-	p.cLine = make([]string, len(prog.Insns))
-	for i := range prog.Insns {
-		if l, ok := prog.LineFor(i); ok && l.Insn == i {
-			p.cLine[i] = l.Comment()
-		}
-	}
 	return p, nil
 }
 

@@ -1,7 +1,11 @@
 // Command build bundles the web playground into web/dist. It is run by
 // scripts/build.sh after the wasm core was compiled:
 //
-//	go run ./web/build -wasm /tmp/bpfplay.wasm -out web/dist
+//	go run ./web/build -wasm /tmp/bpfplay.wasm -wasm-elf /tmp/bpfplay-elf.wasm -out web/dist
+//
+// -wasm is the core the page starts with (scripts/build.sh builds it
+// without the ELF reader); -wasm-elf, when given, is the full core the page
+// moves to when an ELF object arrives (docs/web.md, "Two cores").
 //
 // It uses esbuild's Go API (pinned in go.mod) so no JavaScript tool beyond
 // npm's package install is needed. Assets get content-hashed names
@@ -38,7 +42,8 @@ func main() {
 	var (
 		webDir   = flag.String("web", "web", "the web/ source directory")
 		outDir   = flag.String("out", "web/dist", "output directory (emptied first, except .keep)")
-		wasmPath = flag.String("wasm", "", "the compiled core (GOOS=js GOARCH=wasm go build ./wasm)")
+		wasmPath = flag.String("wasm", "", "the compiled core the page starts with (GOOS=js GOARCH=wasm go build ./wasm)")
+		wasmELF  = flag.String("wasm-elf", "", "optional: the full core with the ELF reader, loaded when a .o arrives (when -wasm has none)")
 		minify   = flag.Bool("minify", true, "minify JavaScript and CSS")
 		compress = flag.Bool("compress", true, "write .br and .gz files next to each asset")
 		base     = flag.String("base", "/", "URL path the site is served under (absolute, ending in /)")
@@ -48,7 +53,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "web/build: -base must start and end with /")
 		os.Exit(2)
 	}
-	if err := run(*webDir, *outDir, *wasmPath, *base, *minify, *compress); err != nil {
+	if err := run(*webDir, *outDir, *wasmPath, *wasmELF, *base, *minify, *compress); err != nil {
 		fmt.Fprintln(os.Stderr, "web/build:", err)
 		os.Exit(1)
 	}
@@ -61,6 +66,7 @@ type assets struct {
 	Base     string `json:"base"`
 	Worker   string `json:"worker"`
 	Wasm     string `json:"wasm"`
+	WasmELF  string `json:"wasm_elf,omitempty"`
 	WasmExec string `json:"wasm_exec"`
 	Boot     string `json:"boot,omitempty"`
 	App      string `json:"app,omitempty"`
@@ -68,7 +74,7 @@ type assets struct {
 	Embed    string `json:"embed_view,omitempty"`
 }
 
-func run(webDir, outDir, wasmPath, base string, minify, compress bool) error {
+func run(webDir, outDir, wasmPath, wasmELF, base string, minify, compress bool) error {
 	if wasmPath == "" {
 		return errors.New("-wasm is required (build it with GOOS=js GOARCH=wasm go build -o X ./wasm)")
 	}
@@ -86,6 +92,11 @@ func run(webDir, outDir, wasmPath, base string, minify, compress bool) error {
 	var err error
 	if a.Wasm, err = copyHashed(wasmPath, assetDir, "bpfplay", ".wasm"); err != nil {
 		return err
+	}
+	if wasmELF != "" {
+		if a.WasmELF, err = copyHashed(wasmELF, assetDir, "bpfplay-elf", ".wasm"); err != nil {
+			return err
+		}
 	}
 	goroot, gerr := exec.Command("go", "env", "GOROOT").Output()
 	if gerr != nil {
@@ -134,7 +145,7 @@ func run(webDir, outDir, wasmPath, base string, minify, compress bool) error {
 	if err := copyStatic(filepath.Join(webDir, "static"), outDir); err != nil {
 		return err
 	}
-	sizes, err := precompress(outDir, compress)
+	sizes, err := precompress(outDir, compress, a)
 	if err != nil {
 		return err
 	}
@@ -145,6 +156,10 @@ func run(webDir, outDir, wasmPath, base string, minify, compress bool) error {
 	}
 	fmt.Printf("web/dist: wasm %s raw, %s brotli; JS+CSS of the playground %s brotli\n",
 		kb(sizes.WasmRaw), kb(sizes.WasmBrotli), kb(sizes.AppBrotli))
+	if a.WasmELF != "" {
+		fmt.Printf("web/dist: the full core (with the ELF reader, loaded when a .o arrives) %s raw, %s brotli\n",
+			kb(sizes.WasmELFRaw), kb(sizes.WasmELFBrotli))
+	}
 	return nil
 }
 
@@ -310,9 +325,14 @@ func copyStatic(src, dst string) error {
 
 // Sizes is dist/sizes.json: what the page costs over the wire.
 type Sizes struct {
-	Files      []FileSize `json:"files"`
-	WasmRaw    int64      `json:"wasm_raw"`
-	WasmBrotli int64      `json:"wasm_brotli"`
+	Files []FileSize `json:"files"`
+	// WasmRaw and WasmBrotli are the core the page starts with;
+	// WasmELFRaw and WasmELFBrotli the full core it loads when an ELF
+	// object arrives (zero when the build has one core).
+	WasmRaw       int64 `json:"wasm_raw"`
+	WasmBrotli    int64 `json:"wasm_brotli"`
+	WasmELFRaw    int64 `json:"wasm_elf_raw,omitempty"`
+	WasmELFBrotli int64 `json:"wasm_elf_brotli,omitempty"`
 	// AppBrotli is the JavaScript and CSS the playground page loads
 	// (boot, app, worker, wasm_exec, CSS), brotli-compressed.
 	AppBrotli int64  `json:"app_js_css_brotli"`
@@ -329,7 +349,7 @@ type FileSize struct {
 
 var compressible = map[string]bool{".js": true, ".css": true, ".html": true, ".wasm": true, ".json": true, ".svg": true, ".txt": true}
 
-func precompress(dir string, write bool) (*Sizes, error) {
+func precompress(dir string, write bool, a assets) (*Sizes, error) {
 	s := &Sizes{}
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !compressible[filepath.Ext(p)] {
@@ -370,9 +390,10 @@ func precompress(dir string, write bool) (*Sizes, error) {
 	sort.Slice(s.Files, func(i, j int) bool { return s.Files[i].Path < s.Files[j].Path })
 	for _, f := range s.Files {
 		switch {
-		case strings.HasSuffix(f.Path, ".wasm"):
-			s.WasmRaw += f.Raw
-			s.WasmBrotli += f.Brotli
+		case f.Path == a.Wasm:
+			s.WasmRaw, s.WasmBrotli = f.Raw, f.Brotli
+		case f.Path == a.WasmELF:
+			s.WasmELFRaw, s.WasmELFBrotli = f.Raw, f.Brotli
 		case strings.HasPrefix(f.Path, "assets/") && (strings.HasSuffix(f.Path, ".js") || strings.HasSuffix(f.Path, ".css")):
 			if !strings.HasPrefix(path.Base(f.Path), "embedview-") {
 				s.AppBrotli += f.Brotli

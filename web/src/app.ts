@@ -53,6 +53,8 @@ class App {
 
   constructor(root: HTMLElement) {
     this.core = defaultCore();
+    // The ELF reader is in a second core, loaded on first use (client.ts).
+    this.core.onMove = (moving) => (moving ? this.setStatus("idle", "Loading the ELF reader…", "the full core, loaded once") : this.renderStatus());
     this.st = stateFromExample(examples[0]);
     this.build(root);
   }
@@ -82,7 +84,7 @@ class App {
     const fileInput = h("input", { type: "file", accept: ".o,application/x-object,application/octet-stream", hidden: true, onchange: () => { const f = fileInput.files?.[0]; if (f) this.openFile(f); fileInput.value = ""; } }) as HTMLInputElement;
     const editorCol = h("div", { class: "bp-editor-col" },
       h("div", { class: "bp-editor-head" }, (this.el.title = h("span", { class: "bp-title", id: "title" }, "program")), this.el.editorInfo, h("span", { class: "bp-spacer" }),
-        h("button", { class: "bp-btn ghost", title: "Open a clang -target bpf object file (or drop it on the page)", onclick: () => fileInput.click() }, "Open .o"), fileInput),
+        h("button", { class: "bp-btn ghost", title: "Open a clang -target bpf object file (or drop it on the page)", onclick: () => { this.core.prepareELF(); fileInput.click(); } }, "Open .o"), fileInput),
       editorHost);
 
     this.el.status = h("div", { class: "bp-status", "aria-live": "polite" });
@@ -250,6 +252,7 @@ class App {
 
   setDialect(d: Dialect): void {
     const was = this.st.dialect;
+    if (d === "c") this.core.prepareELF(); // C compiles to an object the ELF reader opens
     if (d === "c" || was === "c") {
       this.st.elf = undefined;
       this.compiled = null;
@@ -588,7 +591,10 @@ class App {
     window.addEventListener("dragover", (e) => {
       if (!e.dataTransfer?.types.includes("Files")) return;
       e.preventDefault();
-      if (!overlay) document.body.append((overlay = h("div", { class: "bp-drop" }, "Drop a .o file to load its programs")));
+      if (!overlay) {
+        document.body.append((overlay = h("div", { class: "bp-drop" }, "Drop a .o file to load its programs")));
+        this.core.prepareELF();
+      }
     });
     window.addEventListener("dragleave", (e) => { if (!e.relatedTarget) hide(); });
     window.addEventListener("drop", (e) => {

@@ -6,6 +6,12 @@
 // Every snippet of an embedding page shares one Core. The playground page
 // starts its first worker from boot.js, before the app's bundle runs
 // (docs/web.md, "Start-up").
+//
+// Two cores: the page starts with a core built without the ELF reader
+// (smaller, so the first verdict comes sooner); the first call that needs
+// one (elf.open, or load of an ELF object) moves the Core to the full core
+// (urls.wasmELF) for good. The old worker finishes the calls it has and is
+// then stopped (docs/web.md, "Two cores").
 
 import type { Capabilities, Envelope } from "./api";
 
@@ -18,7 +24,7 @@ export class CoreError extends Error {
   }
 }
 
-type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void; method: string };
+type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void; method: string; worker: Worker };
 
 /** Absolute URL of an asset named in BPFPLAY_ASSETS. */
 export function assetURL(rel: string, base = BPFPLAY_ASSETS.base, origin = location.href): string {
@@ -40,8 +46,17 @@ function mark(name: string, at?: number): void {
   else performance.mark(name, { startTime: at - performance.timeOrigin });
 }
 
-/** Where the worker, the wasm core and Go's wasm_exec.js are. */
-export type CoreURLs = { worker: string; wasm: string; wasmExec: string };
+/** Where the worker, the wasm core and Go's wasm_exec.js are; wasmELF is
+ * the full core with the ELF reader when wasm has none. */
+export type CoreURLs = { worker: string; wasm: string; wasmExec: string; wasmELF?: string };
+
+/** What only the full core does: open an ELF object, or load a program
+ * from one. */
+function needsELF(method: string, params: unknown): boolean {
+  if (method === "elf.open") return true;
+  const src = (params as { source?: { elf?: unknown } } | null)?.source;
+  return method === "load" && !!src && !!src.elf;
+}
 
 /** A worker started before its Core exists (boot.ts): the messages it
  * sends meanwhile are kept for the Core that adopts it. */
@@ -97,11 +112,19 @@ export class Core {
    * (after a cancel) start from it instead of downloading again. */
   private module: WebAssembly.Module | null = null;
   private started: Promise<void> | null = null;
+  /** The core in use: false for urls.wasm, true once moved to urls.wasmELF. */
+  private full = false;
+  private moving: Promise<void> | null = null;
+  /** Workers of the core left behind, until their calls have answered. */
+  private retired = new Set<Worker>();
   private pending = new Map<number, Pending>();
   private nextId = 1;
   /** Milliseconds the last call spent inside the core (measured in the worker). */
   lastCallMs = 0;
   caps: Capabilities | null = null;
+  /** Told when the Core starts (true) and ends (false) moving to the full
+   * core, for a status line: the move takes about a second. */
+  onMove: ((moving: boolean) => void) | null = null;
 
   constructor(private readonly urls: CoreURLs) {}
 
@@ -116,14 +139,24 @@ export class Core {
     return this.started;
   }
 
+  /** The URLs of the core in use. */
+  private coreURLs(): CoreURLs {
+    return this.full && this.urls.wasmELF ? { ...this.urls, wasm: this.urls.wasmELF } : this.urls;
+  }
+
   private async spawn(): Promise<void> {
-    const booted = this.module ? null : adopt(this.urls);
-    const w = booted ? booted.worker : startWorker(this.urls, this.module);
+    const urls = this.coreURLs();
+    const booted = this.module ? null : adopt(urls);
+    const w = booted ? booted.worker : startWorker(urls, this.module);
     this.worker = w;
     let caps = "";
     await new Promise<void>((resolve, reject) => {
       const onMessage = (e: MessageEvent) => {
         const m = e.data;
+        if (this.retired.has(w)) {
+          if (m.type === "result") this.settle(m.id, m.response, m.ms);
+          return;
+        }
         if (m.type === "ready") {
           for (const [name, at] of Object.entries((m.times ?? {}) as Record<string, number>)) mark(name, at);
           if (m.module) this.module = m.module;
@@ -160,9 +193,13 @@ export class Core {
   private settle(id: number, response: string, ms: number): void {
     const p = this.pending.get(id);
     if (!p) return;
+    this.pending.delete(id);
+    if (this.retired.has(p.worker) && ![...this.pending.values()].some((q) => q.worker === p.worker)) {
+      p.worker.terminate();
+      this.retired.delete(p.worker);
+    }
     // The first answer of each method, with its time inside the core.
     if (!performance.getEntriesByName(`bp-first-${p.method}`).length) performance.mark(`bp-first-${p.method}`, { detail: { core_ms: ms } });
-    this.pending.delete(id);
     this.lastCallMs = ms;
     let env: Envelope<unknown>;
     try {
@@ -178,19 +215,76 @@ export class Core {
     }
   }
 
+  /** Whether the core has the method, or the full core it can move to
+   * has it. */
   has(method: string): boolean {
-    return !!this.caps && this.caps.methods.includes(method);
+    if (!this.caps) return false;
+    return this.caps.methods.includes(method) || (method === "elf.open" && !this.full && !!this.urls.wasmELF);
   }
 
-  /** Calls a bridge method; params are sent as JSON. */
+  /** Calls a bridge method; params are sent as JSON. A call that needs the
+   * ELF reader the running core lacks moves to the full core first. */
   call<T>(method: string, params: unknown): Promise<T> {
+    if (this.moving) return this.moving.then(() => this.call<T>(method, params));
+    if (!this.full && this.urls.wasmELF && this.caps && !this.caps.methods.includes("elf.open") && needsELF(method, params)) {
+      return this.moveToFull().then(() => this.call<T>(method, params));
+    }
     const w = this.worker;
     if (!w) return Promise.reject(new CoreError("the core is not started", "unavailable"));
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, method });
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, method, worker: w });
       w.postMessage({ type: "call", id, method, params: JSON.stringify(params) });
     });
+  }
+
+  /** Starts the full core (download, compile, Go start: about a second)
+   * and makes it the one in use; the running worker answers the calls it
+   * has, then stops. If the full core cannot start, the Core stays on the
+   * one it had and the call fails. */
+  private moveToFull(): Promise<void> {
+    if (!this.moving) {
+      const old = this.worker;
+      const oldModule = this.module;
+      const oldCaps = this.caps;
+      this.full = true;
+      this.module = null;
+      this.started = null;
+      this.worker = null;
+      this.onMove?.(true);
+      this.moving = this.start()
+        .then(
+          () => {
+            if (old) this.retire(old);
+          },
+          (e) => {
+            this.worker?.terminate();
+            this.full = false;
+            this.module = oldModule;
+            this.caps = oldCaps;
+            this.worker = old;
+            this.started = old ? Promise.resolve() : null;
+            throw e;
+          },
+        )
+        .finally(() => {
+          this.moving = null;
+          this.onMove?.(false);
+        });
+    }
+    return this.moving;
+  }
+
+  /** Starts moving to the full core now when an ELF object is likely to
+   * come (a file dragged over the page, the file picker, C mode), so that
+   * it is ready, or nearly, when the object arrives. */
+  prepareELF(): void {
+    if (!this.full && this.urls.wasmELF && this.caps && !this.caps.methods.includes("elf.open")) this.moveToFull().catch(() => {});
+  }
+
+  private retire(w: Worker): void {
+    if ([...this.pending.values()].some((p) => p.worker === w)) this.retired.add(w);
+    else w.terminate();
   }
 
   /** True while some call has not answered. */
@@ -207,6 +301,8 @@ export class Core {
   private restart(): Promise<void> {
     this.worker?.terminate();
     this.worker = null;
+    for (const w of this.retired) w.terminate();
+    this.retired.clear();
     for (const p of this.pending.values()) p.reject(new CoreError("cancelled", "cancelled"));
     this.pending.clear();
     this.started = null;
@@ -220,6 +316,7 @@ export function defaultURLs(base = BPFPLAY_ASSETS.base, origin = location.href):
     worker: assetURL(BPFPLAY_ASSETS.worker, base, origin),
     wasm: assetURL(BPFPLAY_ASSETS.wasm, base, origin),
     wasmExec: assetURL(BPFPLAY_ASSETS.wasm_exec, base, origin),
+    wasmELF: BPFPLAY_ASSETS.wasm_elf ? assetURL(BPFPLAY_ASSETS.wasm_elf, base, origin) : undefined,
   };
 }
 

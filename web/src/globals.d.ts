@@ -3,6 +3,7 @@ declare const BPFPLAY_ASSETS: {
   base: string;
   worker: string;
   wasm: string;
+  wasm_elf?: string;
   wasm_exec: string;
   app?: string;
   app_css?: string;
