@@ -49,15 +49,3 @@ func AllAttachTypes() []AttachType {
 	}
 	return out
 }
-
-func attachList(names ...string) []AttachType {
-	out := make([]AttachType, len(names))
-	for i, n := range names {
-		a, ok := AttachByName(n)
-		if !ok {
-			panic("BUG: unknown attach type " + n)
-		}
-		out[i] = a
-	}
-	return out
-}

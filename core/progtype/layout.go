@@ -60,55 +60,87 @@ func (s *Struct) Field(name string) *Field {
 	return nil
 }
 
-func u32(name string, off int) Field { return Field{Name: name, Off: off, Size: 4, Elem: 4} }
-func u64(name string, off int) Field { return Field{Name: name, Off: off, Size: 8, Elem: 8} }
-func arr(name string, off, n, elem int) Field {
-	return Field{Name: name, Off: off, Size: n * elem, Elem: elem}
-}
-func ptr(name string, off, size int, k FieldKind) Field {
-	return Field{Name: name, Off: off, Size: size, Elem: size, Kind: k}
-}
+// The layouts are composite literals of constants, which the linker lays
+// out as data: helper calls here (u32("len", 0)) made the package's init
+// one long function, which the browser compiled twice (Liftoff, then
+// TurboFan in the background) at start-up (docs/web.md, "Compile cost of
+// big init functions").
 
 // SkBuff is struct __sk_buff of Linux 6.1 (192 bytes).
-var SkBuff = &Struct{Name: "__sk_buff", Size: 192, Fields: []Field{
-	u32("len", 0), u32("pkt_type", 4), u32("mark", 8), u32("queue_mapping", 12),
-	u32("protocol", 16), u32("vlan_present", 20), u32("vlan_tci", 24), u32("vlan_proto", 28),
-	u32("priority", 32), u32("ingress_ifindex", 36), u32("ifindex", 40), u32("tc_index", 44),
-	arr("cb", 48, 5, 4), u32("hash", 68), u32("tc_classid", 72),
-	ptr("data", 76, 4, PtrPacket), ptr("data_end", 80, 4, PtrPacketEnd), u32("napi_id", 84),
-	u32("family", 88), u32("remote_ip4", 92), u32("local_ip4", 96),
-	arr("remote_ip6", 100, 4, 4), arr("local_ip6", 116, 4, 4),
-	u32("remote_port", 132), u32("local_port", 136),
-	ptr("data_meta", 140, 4, PtrPacketMeta), ptr("flow_keys", 144, 8, PtrFlowKeys),
-	u64("tstamp", 152), u32("wire_len", 160), u32("gso_segs", 164),
-	ptr("sk", 168, 8, PtrSock), u32("gso_size", 176),
+var SkBuff = &skBuff
+
+var skBuff = Struct{Name: "__sk_buff", Size: 192, Fields: []Field{
+	{Name: "len", Off: 0, Size: 4, Elem: 4}, {Name: "pkt_type", Off: 4, Size: 4, Elem: 4},
+	{Name: "mark", Off: 8, Size: 4, Elem: 4}, {Name: "queue_mapping", Off: 12, Size: 4, Elem: 4},
+	{Name: "protocol", Off: 16, Size: 4, Elem: 4}, {Name: "vlan_present", Off: 20, Size: 4, Elem: 4},
+	{Name: "vlan_tci", Off: 24, Size: 4, Elem: 4}, {Name: "vlan_proto", Off: 28, Size: 4, Elem: 4},
+	{Name: "priority", Off: 32, Size: 4, Elem: 4},
+	{Name: "ingress_ifindex", Off: 36, Size: 4, Elem: 4},
+	{Name: "ifindex", Off: 40, Size: 4, Elem: 4}, {Name: "tc_index", Off: 44, Size: 4, Elem: 4},
+	{Name: "cb", Off: 48, Size: 20, Elem: 4}, {Name: "hash", Off: 68, Size: 4, Elem: 4},
+	{Name: "tc_classid", Off: 72, Size: 4, Elem: 4},
+	{Name: "data", Off: 76, Size: 4, Elem: 4, Kind: PtrPacket},
+	{Name: "data_end", Off: 80, Size: 4, Elem: 4, Kind: PtrPacketEnd},
+	{Name: "napi_id", Off: 84, Size: 4, Elem: 4},
+	{Name: "family", Off: 88, Size: 4, Elem: 4}, {Name: "remote_ip4", Off: 92, Size: 4, Elem: 4},
+	{Name: "local_ip4", Off: 96, Size: 4, Elem: 4},
+	{Name: "remote_ip6", Off: 100, Size: 16, Elem: 4},
+	{Name: "local_ip6", Off: 116, Size: 16, Elem: 4},
+	{Name: "remote_port", Off: 132, Size: 4, Elem: 4},
+	{Name: "local_port", Off: 136, Size: 4, Elem: 4},
+	{Name: "data_meta", Off: 140, Size: 4, Elem: 4, Kind: PtrPacketMeta},
+	{Name: "flow_keys", Off: 144, Size: 8, Elem: 8, Kind: PtrFlowKeys},
+	{Name: "tstamp", Off: 152, Size: 8, Elem: 8}, {Name: "wire_len", Off: 160, Size: 4, Elem: 4},
+	{Name: "gso_segs", Off: 164, Size: 4, Elem: 4},
+	{Name: "sk", Off: 168, Size: 8, Elem: 8, Kind: PtrSock},
+	{Name: "gso_size", Off: 176, Size: 4, Elem: 4},
 	{Name: "tstamp_type", Off: 180, Size: 1, Elem: 1},
 	{Name: "(padding)", Off: 181, Size: 3, Elem: 3, Kind: Padding},
-	u64("hwtstamp", 184),
+	{Name: "hwtstamp", Off: 184, Size: 8, Elem: 8},
 }}
 
 // XDPMd is struct xdp_md of Linux 6.1 (24 bytes).
-var XDPMd = &Struct{Name: "xdp_md", Size: 24, Fields: []Field{
-	ptr("data", 0, 4, PtrPacket), ptr("data_end", 4, 4, PtrPacketEnd), ptr("data_meta", 8, 4, PtrPacketMeta),
-	u32("ingress_ifindex", 12), u32("rx_queue_index", 16), u32("egress_ifindex", 20),
+var XDPMd = &xdpMd
+
+var xdpMd = Struct{Name: "xdp_md", Size: 24, Fields: []Field{
+	{Name: "data", Off: 0, Size: 4, Elem: 4, Kind: PtrPacket},
+	{Name: "data_end", Off: 4, Size: 4, Elem: 4, Kind: PtrPacketEnd},
+	{Name: "data_meta", Off: 8, Size: 4, Elem: 4, Kind: PtrPacketMeta},
+	{Name: "ingress_ifindex", Off: 12, Size: 4, Elem: 4},
+	{Name: "rx_queue_index", Off: 16, Size: 4, Elem: 4},
+	{Name: "egress_ifindex", Off: 20, Size: 4, Elem: 4},
 }}
 
 // PtRegs is struct pt_regs of x86-64 (168 bytes), what kprobe programs
 // receive.
-var PtRegs = &Struct{Name: "pt_regs", Size: 168, Fields: []Field{
-	u64("r15", 0), u64("r14", 8), u64("r13", 16), u64("r12", 24), u64("bp", 32), u64("bx", 40),
-	u64("r11", 48), u64("r10", 56), u64("r9", 64), u64("r8", 72), u64("ax", 80), u64("cx", 88),
-	u64("dx", 96), u64("si", 104), u64("di", 112), u64("orig_ax", 120), u64("ip", 128),
-	u64("cs", 136), u64("flags", 144), u64("sp", 152), u64("ss", 160),
+var PtRegs = &ptRegs
+
+var ptRegs = Struct{Name: "pt_regs", Size: 168, Fields: []Field{
+	{Name: "r15", Off: 0, Size: 8, Elem: 8}, {Name: "r14", Off: 8, Size: 8, Elem: 8},
+	{Name: "r13", Off: 16, Size: 8, Elem: 8}, {Name: "r12", Off: 24, Size: 8, Elem: 8},
+	{Name: "bp", Off: 32, Size: 8, Elem: 8}, {Name: "bx", Off: 40, Size: 8, Elem: 8},
+	{Name: "r11", Off: 48, Size: 8, Elem: 8}, {Name: "r10", Off: 56, Size: 8, Elem: 8},
+	{Name: "r9", Off: 64, Size: 8, Elem: 8}, {Name: "r8", Off: 72, Size: 8, Elem: 8},
+	{Name: "ax", Off: 80, Size: 8, Elem: 8}, {Name: "cx", Off: 88, Size: 8, Elem: 8},
+	{Name: "dx", Off: 96, Size: 8, Elem: 8}, {Name: "si", Off: 104, Size: 8, Elem: 8},
+	{Name: "di", Off: 112, Size: 8, Elem: 8}, {Name: "orig_ax", Off: 120, Size: 8, Elem: 8},
+	{Name: "ip", Off: 128, Size: 8, Elem: 8},
+	{Name: "cs", Off: 136, Size: 8, Elem: 8}, {Name: "flags", Off: 144, Size: 8, Elem: 8},
+	{Name: "sp", Off: 152, Size: 8, Elem: 8}, {Name: "ss", Off: 160, Size: 8, Elem: 8},
 }}
 
 // BPFSock is struct bpf_sock of Linux 6.1 (80 bytes).
-var BPFSock = &Struct{Name: "bpf_sock", Size: 80, Fields: []Field{
-	u32("bound_dev_if", 0), u32("family", 4), u32("type", 8), u32("protocol", 12),
-	u32("mark", 16), u32("priority", 20), u32("src_ip4", 24), arr("src_ip6", 28, 4, 4),
-	u32("src_port", 44), {Name: "dst_port", Off: 48, Size: 2, Elem: 2},
+var BPFSock = &bpfSock
+
+var bpfSock = Struct{Name: "bpf_sock", Size: 80, Fields: []Field{
+	{Name: "bound_dev_if", Off: 0, Size: 4, Elem: 4}, {Name: "family", Off: 4, Size: 4, Elem: 4},
+	{Name: "type", Off: 8, Size: 4, Elem: 4}, {Name: "protocol", Off: 12, Size: 4, Elem: 4},
+	{Name: "mark", Off: 16, Size: 4, Elem: 4}, {Name: "priority", Off: 20, Size: 4, Elem: 4},
+	{Name: "src_ip4", Off: 24, Size: 4, Elem: 4}, {Name: "src_ip6", Off: 28, Size: 16, Elem: 4},
+	{Name: "src_port", Off: 44, Size: 4, Elem: 4}, {Name: "dst_port", Off: 48, Size: 2, Elem: 2},
 	{Name: "(padding)", Off: 50, Size: 2, Elem: 2, Kind: Padding},
-	u32("dst_ip4", 52), arr("dst_ip6", 56, 4, 4), u32("state", 72), u32("rx_queue_mapping", 76),
+	{Name: "dst_ip4", Off: 52, Size: 4, Elem: 4}, {Name: "dst_ip6", Off: 56, Size: 16, Elem: 4},
+	{Name: "state", Off: 72, Size: 4, Elem: 4}, {Name: "rx_queue_mapping", Off: 76, Size: 4, Elem: 4},
 }}
 
 // FlowKeys is struct bpf_flow_keys of Linux 6.1 (56 bytes). ipv4_src/dst
@@ -119,7 +151,7 @@ var FlowKeys = &Struct{Name: "bpf_flow_keys", Size: 56, Fields: []Field{
 	{Name: "is_first_frag", Off: 7, Size: 1, Elem: 1}, {Name: "is_encap", Off: 8, Size: 1, Elem: 1},
 	{Name: "ip_proto", Off: 9, Size: 1, Elem: 1}, {Name: "n_proto", Off: 10, Size: 2, Elem: 2},
 	{Name: "sport", Off: 12, Size: 2, Elem: 2}, {Name: "dport", Off: 14, Size: 2, Elem: 2},
-	u32("ipv4_src", 16), u32("ipv4_dst", 20),
-	{Name: "ipv6_src[2:4]", Off: 24, Size: 8, Elem: 4}, arr("ipv6_dst", 32, 4, 4),
-	u32("flags", 48), u32("flow_label", 52),
+	{Name: "ipv4_src", Off: 16, Size: 4, Elem: 4}, {Name: "ipv4_dst", Off: 20, Size: 4, Elem: 4},
+	{Name: "ipv6_src[2:4]", Off: 24, Size: 8, Elem: 4}, {Name: "ipv6_dst", Off: 32, Size: 16, Elem: 4},
+	{Name: "flags", Off: 48, Size: 4, Elem: 4}, {Name: "flow_label", Off: 52, Size: 4, Elem: 4},
 }}

@@ -42,6 +42,19 @@ func TestLayouts(t *testing.T) {
 	}
 }
 
+// The registry's attach types are written with their numbers (data, not
+// init code): each must be enum bpf_attach_type's entry of that name.
+func TestAttachTypesOfTypes(t *testing.T) {
+	for _, ty := range types {
+		for _, a := range ty.AttachTypes {
+			want, ok := AttachByName(a.Name)
+			if !ok || want != a {
+				t.Errorf("%s: attach type %+v, want %+v (known %v)", ty.Name, a, want, ok)
+			}
+		}
+	}
+}
+
 func TestRegistry(t *testing.T) {
 	for i, ty := range All() {
 		if int(ty.Num) != i {

@@ -4,6 +4,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/bpfplay/bpfplay/core/asm"
 	"github.com/bpfplay/bpfplay/core/isa"
@@ -76,9 +77,18 @@ type entry struct {
 	nOps int // number of operands; -1: checked by the handler
 }
 
-var mnemonics = map[string]entry{}
+// mnemonics returns the mnemonic table, built on first use: building it
+// is one long function of map stores, which the browser compiled (and
+// compiled again with TurboFan, in the background) at start-up even for
+// pages that never assemble this dialect (docs/web.md, "Compile cost of
+// big init functions"). Set in init, not in its declaration, because the
+// handlers it lists lead back to assembleLine, which reads it.
+var mnemonics func() map[string]entry
 
-func init() {
+func init() { mnemonics = sync.OnceValue(buildMnemonics) }
+
+func buildMnemonics() map[string]entry {
+	m := map[string]entry{}
 	aluOps := []struct {
 		name string
 		op   isa.ALUOp
@@ -90,61 +100,62 @@ func init() {
 		{"arsh", isa.ArSh, 0}, {"mov", isa.Mov, 0},
 	}
 	for _, a := range aluOps {
-		mnemonics[a.name] = entry{h: aluInsn, op: isa.ALUOpCode(isa.ALU64Class, a.op, 0), off: a.off, nOps: 2}
-		mnemonics[a.name+"32"] = entry{h: aluInsn, op: isa.ALUOpCode(isa.ALUClass, a.op, 0), off: a.off, nOps: 2}
+		m[a.name] = entry{h: aluInsn, op: isa.ALUOpCode(isa.ALU64Class, a.op, 0), off: a.off, nOps: 2}
+		m[a.name+"32"] = entry{h: aluInsn, op: isa.ALUOpCode(isa.ALUClass, a.op, 0), off: a.off, nOps: 2}
 	}
-	mnemonics["neg"] = entry{h: oneReg, op: isa.ALUOpCode(isa.ALU64Class, isa.Neg, 0), nOps: 1}
-	mnemonics["neg32"] = entry{h: oneReg, op: isa.ALUOpCode(isa.ALUClass, isa.Neg, 0), nOps: 1}
-	for _, m := range []struct {
+	m["neg"] = entry{h: oneReg, op: isa.ALUOpCode(isa.ALU64Class, isa.Neg, 0), nOps: 1}
+	m["neg32"] = entry{h: oneReg, op: isa.ALUOpCode(isa.ALUClass, isa.Neg, 0), nOps: 1}
+	for _, sx := range []struct {
 		name string
 		c    isa.Class
 		bits int16
 	}{{"movsx864", isa.ALU64Class, 8}, {"movsx1664", isa.ALU64Class, 16}, {"movsx3264", isa.ALU64Class, 32},
 		{"movsx832", isa.ALUClass, 8}, {"movsx1632", isa.ALUClass, 16}} {
-		mnemonics[m.name] = entry{h: twoRegs, op: isa.ALUOpCode(m.c, isa.Mov, isa.RegSource), off: m.bits, nOps: 2}
+		m[sx.name] = entry{h: twoRegs, op: isa.ALUOpCode(sx.c, isa.Mov, isa.RegSource), off: sx.bits, nOps: 2}
 	}
 	for _, w := range []int32{16, 32, 64} {
 		n := strconv.Itoa(int(w))
-		mnemonics["le"+n] = entry{h: oneReg, op: isa.ALUOpCode(isa.ALUClass, isa.End, isa.ToLE), imm: w, nOps: 1}
-		mnemonics["be"+n] = entry{h: oneReg, op: isa.ALUOpCode(isa.ALUClass, isa.End, isa.ToBE), imm: w, nOps: 1}
-		mnemonics["bswap"+n] = entry{h: oneReg, op: isa.ALUOpCode(isa.ALU64Class, isa.End, isa.ToLE), imm: w, nOps: 1}
-		mnemonics["swap"+n] = mnemonics["bswap"+n]
+		m["le"+n] = entry{h: oneReg, op: isa.ALUOpCode(isa.ALUClass, isa.End, isa.ToLE), imm: w, nOps: 1}
+		m["be"+n] = entry{h: oneReg, op: isa.ALUOpCode(isa.ALUClass, isa.End, isa.ToBE), imm: w, nOps: 1}
+		m["bswap"+n] = entry{h: oneReg, op: isa.ALUOpCode(isa.ALU64Class, isa.End, isa.ToLE), imm: w, nOps: 1}
+		m["swap"+n] = m["bswap"+n]
 	}
-	mnemonics["lddw"] = entry{h: lddw, op: isa.OpLdImm64, nOps: 2}
+	m["lddw"] = entry{h: lddw, op: isa.OpLdImm64, nOps: 2}
 	sizes := []struct {
 		suffix string
 		size   isa.Size
 	}{{"b", isa.Byte}, {"h", isa.Half}, {"w", isa.Word}, {"dw", isa.DWord}}
 	for _, s := range sizes {
-		mnemonics["ldx"+s.suffix] = entry{h: load, op: isa.LoadStoreOpCode(isa.LdXClass, isa.MemMode, s.size), nOps: 2}
-		mnemonics["st"+s.suffix] = entry{h: storeImm, op: isa.LoadStoreOpCode(isa.StClass, isa.MemMode, s.size), nOps: 2}
-		mnemonics["stx"+s.suffix] = entry{h: storeReg, op: isa.LoadStoreOpCode(isa.StXClass, isa.MemMode, s.size), nOps: 2}
+		m["ldx"+s.suffix] = entry{h: load, op: isa.LoadStoreOpCode(isa.LdXClass, isa.MemMode, s.size), nOps: 2}
+		m["st"+s.suffix] = entry{h: storeImm, op: isa.LoadStoreOpCode(isa.StClass, isa.MemMode, s.size), nOps: 2}
+		m["stx"+s.suffix] = entry{h: storeReg, op: isa.LoadStoreOpCode(isa.StXClass, isa.MemMode, s.size), nOps: 2}
 		if s.size != isa.DWord {
-			mnemonics["ldxs"+s.suffix] = entry{h: load, op: isa.LoadStoreOpCode(isa.LdXClass, isa.MemSXMode, s.size), nOps: 2}
+			m["ldxs"+s.suffix] = entry{h: load, op: isa.LoadStoreOpCode(isa.LdXClass, isa.MemSXMode, s.size), nOps: 2}
 			// bpfplay extension: the legacy packet loads, as uBPF spells them.
-			mnemonics["ldabs"+s.suffix] = entry{h: ldAbs, op: isa.LoadStoreOpCode(isa.LdClass, isa.AbsMode, s.size), nOps: 1}
-			mnemonics["ldind"+s.suffix] = entry{h: ldInd, op: isa.LoadStoreOpCode(isa.LdClass, isa.IndMode, s.size), nOps: 2}
+			m["ldabs"+s.suffix] = entry{h: ldAbs, op: isa.LoadStoreOpCode(isa.LdClass, isa.AbsMode, s.size), nOps: 1}
+			m["ldind"+s.suffix] = entry{h: ldInd, op: isa.LoadStoreOpCode(isa.LdClass, isa.IndMode, s.size), nOps: 2}
 		}
 	}
-	mnemonics["lock"] = entry{h: lock, nOps: -1}
-	mnemonics["ja"] = entry{h: jump, op: isa.OpJa, nOps: 1}
-	mnemonics["ja32"] = entry{h: jump, op: isa.OpJa32, nOps: 1}
+	m["lock"] = entry{h: lock, nOps: -1}
+	m["ja"] = entry{h: jump, op: isa.OpJa, nOps: 1}
+	m["ja32"] = entry{h: jump, op: isa.OpJa32, nOps: 1}
 	jumps := []struct {
 		name string
 		op   isa.JumpOp
 	}{{"jeq", isa.JEq}, {"jgt", isa.JGT}, {"jge", isa.JGE}, {"jset", isa.JSet}, {"jne", isa.JNE},
 		{"jsgt", isa.JSGT}, {"jsge", isa.JSGE}, {"jlt", isa.JLT}, {"jle", isa.JLE}, {"jslt", isa.JSLT}, {"jsle", isa.JSLE}}
 	for _, j := range jumps {
-		mnemonics[j.name] = entry{h: jump, op: isa.JumpOpCode(isa.JumpClass, j.op, 0), nOps: 3}
-		mnemonics[j.name+"32"] = entry{h: jump, op: isa.JumpOpCode(isa.Jump32Class, j.op, 0), nOps: 3}
+		m[j.name] = entry{h: jump, op: isa.JumpOpCode(isa.JumpClass, j.op, 0), nOps: 3}
+		m[j.name+"32"] = entry{h: jump, op: isa.JumpOpCode(isa.Jump32Class, j.op, 0), nOps: 3}
 	}
-	mnemonics["call"] = entry{h: call, nOps: -1}
-	mnemonics["exit"] = entry{h: exit, op: isa.OpExit, nOps: 0}
-	mnemonics[".slot"] = entry{h: slot, nOps: -1}
+	m["call"] = entry{h: call, nOps: -1}
+	m["exit"] = entry{h: exit, op: isa.OpExit, nOps: 0}
+	m[".slot"] = entry{h: slot, nOps: -1}
+	return m
 }
 
 func assembleLine(b *asm.Builder, l line) *asm.Error {
-	e, ok := mnemonics[l.mnemonic.text]
+	e, ok := mnemonics()[l.mnemonic.text]
 	if !ok {
 		return asm.Errorf(l.mnemonic.pos, asm.ErrMnemonic, "Invalid mnemonic: %s%s", l.mnemonic.text, suggest(l.mnemonic.text))
 	}
