@@ -156,19 +156,23 @@ class App {
   async start(): Promise<void> {
     this.capsReady = server.probe();
     const restored = this.restoreFromURL();
+    const started = this.core.start();
+    started.catch(() => {}); // reported below
+    // The first verdict goes first, without waiting for the core to say
+    // it is ready: apply() schedules the analysis on a zero-delay timer,
+    // whose load call the worker keeps until Go has started (a round trip
+    // through this thread saved). The program types (only the type list
+    // needs them) are asked for after that, so the worker, which answers
+    // in order, does not make the verdict wait for them.
+    const st = await restored;
+    this.apply(st ?? this.st);
     try {
-      await this.core.start();
+      await started;
     } catch (e) {
       this.setStatus("bad", "Core unavailable", String((e as Error).message));
       this.renderAll();
       return;
     }
-    // The first verdict goes first: apply() schedules the analysis on a
-    // zero-delay timer, and the program types (only the type list needs
-    // them) are asked for on a later one, so the worker, which answers in
-    // order, does not make the verdict wait for them.
-    const st = await restored;
-    this.apply(st ?? this.st);
     await new Promise((r) => setTimeout(r, 0));
     const types = this.core.has("progtypes") ? this.core.call<ProgTypeInfo[]>("progtypes", {}).catch(() => []) : Promise.resolve([]);
     this.types = await types;
@@ -297,7 +301,9 @@ class App {
       const c = await this.compileC();
       if (c === "stale") return;
       if (c) v = c;
-      else if (this.core.has("load")) v = loadView(await this.core.call("load", this.request(false)));
+      // Before the core's capabilities arrive (start-up), load is assumed:
+      // every build has it.
+      else if (!this.core.caps || this.core.has("load")) v = loadView(await this.core.call("load", this.request(false)));
       else if (this.st.elf) v = failed("Reading ELF objects is not available in this build of bpfplay yet.");
       else v = assembleView(await this.core.call("assemble", { text: this.st.source, dialect: this.st.dialect }));
     } catch (e) {

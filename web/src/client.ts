@@ -162,12 +162,18 @@ export class Core {
           if (m.module) this.module = m.module;
           caps = m.capabilities ?? "";
           resolve();
-        } else if (m.type === "fatal") reject(new CoreError("the core did not start: " + m.error, "unavailable"));
+        } else if (m.type === "fatal") {
+          const err = new CoreError("the core did not start: " + m.error, "unavailable");
+          this.failPending(w, err);
+          reject(err);
+        }
         else if (m.type === "result") this.settle(m.id, m.response, m.ms);
       };
       const onError = (e: ErrorEvent) => {
         e.preventDefault();
-        reject(new CoreError("the core's worker failed: " + (e.message || "unknown error"), "unavailable"));
+        const err = new CoreError("the core's worker failed: " + (e.message || "unknown error"), "unavailable");
+        this.failPending(w, err);
+        reject(err);
       };
       w.onmessage = onMessage;
       w.onerror = onError;
@@ -226,6 +232,10 @@ export class Core {
    * ELF reader the running core lacks moves to the full core first. */
   call<T>(method: string, params: unknown): Promise<T> {
     if (this.moving) return this.moving.then(() => this.call<T>(method, params));
+    // A call made before the core said what it has (start-up) goes to the
+    // worker at once (it keeps calls until Go has started), unless it may
+    // need the full core: then it waits to know.
+    if (!this.caps && this.started && this.urls.wasmELF && needsELF(method, params)) return this.started.then(() => this.call<T>(method, params));
     if (!this.full && this.urls.wasmELF && this.caps && !this.caps.methods.includes("elf.open") && needsELF(method, params)) {
       return this.moveToFull().then(() => this.call<T>(method, params));
     }
@@ -280,6 +290,15 @@ export class Core {
    * it is ready, or nearly, when the object arrives. */
   prepareELF(): void {
     if (!this.full && this.urls.wasmELF && this.caps && !this.caps.methods.includes("elf.open")) this.moveToFull().catch(() => {});
+  }
+
+  /** Fails the calls sent to a worker that will never answer them. */
+  private failPending(w: Worker, err: CoreError): void {
+    for (const [id, p] of this.pending) {
+      if (p.worker !== w) continue;
+      this.pending.delete(id);
+      p.reject(err);
+    }
   }
 
   private retire(w: Worker): void {

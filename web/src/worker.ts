@@ -87,7 +87,9 @@ async function init(m: InitMsg): Promise<{ module: WebAssembly.Module; capabilit
   });
   await Promise.race([started, exited]);
   stamp("bp-worker-go-ready");
-  return { module, capabilities: scope.bpfplayCall!("capabilities", "{}") };
+  const capabilities = scope.bpfplayCall!("capabilities", "{}");
+  stamp("bp-worker-capabilities");
+  return { module, capabilities };
 }
 
 function begin(m: InitMsg): void {
