@@ -51,11 +51,26 @@ class App {
   nativeRun: NativeComparison | null = null;
   compiled: { source: string; data: string } | null = null;
 
+  /** The first load, asked for before the page is built (see the
+   * constructor), with the request it answers. */
+  early: { key: string; answer: Promise<unknown> } | null = null;
+
   constructor(root: HTMLElement) {
     this.core = defaultCore();
     // The ELF reader is in a second core, loaded on first use (client.ts).
     this.core.onMove = (moving) => (moving ? this.setStatus("idle", "Loading the ELF reader…", "the full core, loaded once") : this.renderStatus());
     this.st = stateFromExample(examples[0]);
+    // The default example's load goes to the core now, before the page
+    // builds the editor: the worker starts it as soon as Go is ready
+    // (docs/web.md, "Start-up"), and analyze() takes its answer when it
+    // asks the same. A link's state is known only later (restoreFromURL).
+    void this.core.start().catch(() => {}); // start() reports failures
+    if (fragmentData(location.hash) === null && !/\/s\/[A-Za-z0-9_-]{6,32}$/.test(location.pathname)) {
+      const req = this.request(false, this.st, this.st.pane ?? "verifier");
+      const answer = this.core.call("load", req);
+      answer.catch(() => {}); // analyze() reports failures
+      this.early = { key: JSON.stringify(req), answer };
+    }
     this.build(root);
   }
 
@@ -271,13 +286,12 @@ class App {
 
   // ---------- the pipeline ----------
 
-  request(withRun: boolean): LoadRequest {
-    const st = this.st;
+  request(withRun: boolean, st: PlaygroundState = this.st, pane: string = this.pane): LoadRequest {
     // Level 1 and no JIT while typing: level 2 (every state in the log)
     // and the JIT listing cost several times the verification itself in
     // wasm. The hover card has the states as data at any level; the JIT
     // runs when its pane is open (or on Run).
-    const req: LoadRequest = { source: {}, prog_type: st.prog_type, log_level: st.log_level ?? 1, jit: withRun || this.pane === "jit" || this.pane === "load" };
+    const req: LoadRequest = { source: {}, prog_type: st.prog_type, log_level: st.log_level ?? 1, jit: withRun || pane === "jit" || pane === "load" };
     if (st.elf) req.source = { elf: st.elf.data, program: st.elf.program };
     else req.source = { text: st.source, dialect: st.dialect };
     if (st.maps?.length) req.maps = st.maps;
@@ -285,6 +299,14 @@ class App {
     if (st.prog_flags) req.prog_flags = st.prog_flags;
     if (withRun) req.run = { data: compactHex(st.packet ?? ""), ctx: compactHex(st.ctx ?? "") || undefined, trace: true };
     return req;
+  }
+
+  /** Calls load, or takes the early answer when it is for this request. */
+  load(req: LoadRequest): Promise<unknown> {
+    const early = this.early;
+    this.early = null;
+    if (early && early.key === JSON.stringify(req)) return early.answer;
+    return this.core.call("load", req);
   }
 
   analyzeSoon(delay = 120): void {
@@ -303,7 +325,7 @@ class App {
       if (c) v = c;
       // Before the core's capabilities arrive (start-up), load is assumed:
       // every build has it.
-      else if (!this.core.caps || this.core.has("load")) v = loadView(await this.core.call("load", this.request(false)));
+      else if (!this.core.caps || this.core.has("load")) v = loadView(await this.load(this.request(false)));
       else if (this.st.elf) v = failed("Reading ELF objects is not available in this build of bpfplay yet.");
       else v = assembleView(await this.core.call("assemble", { text: this.st.source, dialect: this.st.dialect }));
     } catch (e) {
