@@ -482,7 +482,13 @@ func TestPhoneWidth(t *testing.T) {
 		t.Errorf("the page is %v px wider than a phone screen", w)
 	}
 	b.shot(t, "phone")
-	b.do(t, chromedp.Click(chromedp.CSS("#run")))
+	// The run's answer must reach the phone screen, not only start.
+	b.do(t, chromedp.Click(chromedp.CSS("#run")),
+		waitJS(`document.querySelector("[data-testid=r0]")`),
+		void(chromedp.Evaluate[any](`document.querySelector("[data-testid=r0]").scrollIntoView({block: "center"})`)))
+	if right := eval[float64](t, b, `document.querySelector("[data-testid=r0]").getBoundingClientRect().right - window.innerWidth`); right > 0 {
+		t.Errorf("r0 ends %v px past the right edge of a phone screen", right)
+	}
 	b.shot(t, "phone-run")
 	b.noConsoleErrors(t)
 }

@@ -57,7 +57,7 @@ type RunResult struct {
 	InsnsExecuted  int64       `json:"insns_executed"`
 	Trace          []TraceStep `json:"trace,omitempty"`
 	TraceTruncated bool        `json:"trace_truncated,omitempty"`
-	Ns             int64       `json:"ns"`
+	Ns             int64       `json:"ns"` // one repetition's run, as BPF_PROG_TEST_RUN's duration
 }
 
 // MapDump is a map's contents after the run.
@@ -110,12 +110,11 @@ func runInterp(params json.RawMessage) (any, error) {
 	if req.Run.Trace {
 		opt.Trace = traceLimit
 	}
-	start := time.Now()
 	res, err := testrun.Run(in, opt)
 	if err != nil {
 		return nil, err
 	}
-	ans.Run = runResult(req.Maps, res, time.Since(start))
+	ans.Run = runResult(req.Maps, res, res.Duration)
 	return ans, nil
 }
 

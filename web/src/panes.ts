@@ -221,10 +221,10 @@ export function renderRun(el: HTMLElement, v: LoadView | null, ctx: PaneContext,
   const cmp = ctx.native?.();
   if (cmp) parts.push(nativeSection(cmp, ctx));
   else if (run.retval !== null) parts.push(section("Result", retvalCard(run, ctx)));
-  const facts: [string, string][] = [];
+  const facts: [string, string, string?][] = [];
   if (run.executed !== null) facts.push(["insns executed", String(run.executed)]);
-  if (run.ns !== null && !cmp) facts.push(["time", run.ns < 1e4 ? `${run.ns} ns` : `${(run.ns / 1e6).toFixed(2)} ms`]);
-  if (facts.length) parts.push(h("div", { class: "bp-stats bp-section" }, ...facts.map(([k, x]) => h("div", { class: "bp-stat" }, h("div", { class: "k" }, k), h("div", { class: "v" }, x)))));
+  if (run.ns !== null && !cmp) facts.push(["run time", duration(run.ns), runTimeNote]);
+  if (facts.length) parts.push(h("div", { class: "bp-stats bp-section" }, ...facts.map(([k, x, title]) => h("div", { class: "bp-stat", title }, h("div", { class: "k" }, k), h("div", { class: "v" }, x)))));
   parts.push(section("trace_printk", run.output.length ? h("pre", { class: "bp-card bp-log mono", "data-testid": "trace-output" }, run.output.join("\n")) : h("div", { class: "bp-note" }, "No output.")));
   if (run.ringbuf.length) parts.push(section("Ring buffer", h("div", { class: "bp-card" }, h("table", { class: "bp-table" }, ...run.ringbuf.map((r, i) => h("tr", null, h("td", { class: "num" }, String(i)), h("td", null, spacedHex(r))))))));
   for (const m of run.maps) {
@@ -240,6 +240,10 @@ export function renderRun(el: HTMLElement, v: LoadView | null, ctx: PaneContext,
   }
   clear(el, ...parts);
 }
+
+/** What the run time measures, shown on hover: browsers round their
+ * clock to 0.1 ms, and a page's first run also compiles the interpreter. */
+const runTimeNote = "Wall time of the program's run in this tab's interpreter (maps, context and compilation excluded). Browsers round the clock to 0.1 ms, and the first run of a page includes compiling the interpreter's WebAssembly.";
 
 function duration(ns: number | null): string {
   if (ns === null) return "—";

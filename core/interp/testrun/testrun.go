@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"sync/atomic"
+	"time"
 
 	"github.com/bpfplay/bpfplay/core/helpers"
 	"github.com/bpfplay/bpfplay/core/interp"
@@ -62,6 +63,10 @@ type Result struct {
 	State  *helpers.State // trace_pipe, clock ...
 	Ctx    *progtype.Run  // the context after the run
 	Prog   *interp.Program
+	// Duration is the mean wall time of one repetition, the program's
+	// run alone (as BPF_PROG_TEST_RUN's duration): maps, compilation
+	// and the context's set-up are outside it.
+	Duration time.Duration
 }
 
 // FD numbers given to a record's maps: the kernel oracle's first fd is
@@ -178,7 +183,10 @@ func Run(in *record.In, opt *Options) (*Result, error) {
 	}
 	var trace []interp.Step
 	var trunc bool
+	start := time.Now()
+	ran := 0
 	for i := 0; i < repeat; i++ {
+		ran++
 		env := &interp.Env{Ctx: ctx, Budget: opt.Budget, State: res.State, Cancel: opt.Cancel}
 		if i == 0 {
 			env.Trace = opt.Trace
@@ -191,6 +199,7 @@ func Run(in *record.In, opt *Options) (*Result, error) {
 			break
 		}
 	}
+	res.Duration = time.Since(start) / time.Duration(ran)
 	// The trace is the first repetition's (the one traced).
 	res.Interp.Trace, res.Interp.TraceTruncated = trace, trunc
 	res.Ctx = ctx
