@@ -99,7 +99,7 @@ export function renderVerifier(el: HTMLElement, v: LoadView | null, ctx: PaneCon
   const stats: [string, string][] = [];
   if (f.processed !== null) stats.push(["insns processed", String(f.processed)]);
   stats.push(...f.stats.filter(([k]) => k !== "insns processed"));
-  if (stats.length) parts.push(section("Statistics", h("div", { class: "bp-kv" }, ...stats.map(([k, x]) => h("span", null, h("span", { class: "k" }, k), " ", h("b", { class: "mono" }, x))))));
+  if (stats.length) parts.push(section("Statistics", h("div", { class: "bp-kv" }, ...stats.map(([k, x]) => h("span", { title: statNotes[k] }, h("span", { class: "k" }, k), " ", h("b", { class: "mono" }, x))))));
   if (f.path.length && !f.accepted) {
     parts.push(section("Path to the rejection", h("div", { class: "bp-card pad mono" }, ...f.path.flatMap((pc, i) => [i ? " → " : "", h("a", { href: "#", class: "pc", onclick: (e: Event) => { e.preventDefault(); ctx.goToPC(pc); } }, String(pc))]))));
   }
@@ -240,6 +240,11 @@ export function renderRun(el: HTMLElement, v: LoadView | null, ctx: PaneContext,
   }
   clear(el, ...parts);
 }
+
+/** Hover notes on the verifier's statistics whose meaning is not the kernel's. */
+const statNotes: Record<string, string> = {
+  "verification usec": "bpfplay's own wall time in this tab, not the kernel's. The first verification of a page includes compiling the verifier's WebAssembly.",
+};
 
 /** What the run time measures, shown on hover: browsers round their
  * clock to 0.1 ms, and a page's first run also compiles the interpreter. */
