@@ -80,7 +80,10 @@ const (
 	SkPriority    = 448
 	SkMark        = 452
 	SkType        = 514
-	SkProtocol    = 516
+	// SkRxQueueMapping is struct sock's sk_rx_queue_mapping (u16;
+	// 0xffff: none, which bpf_sock's rx_queue_mapping shows as -1).
+	SkRxQueueMapping = 122
+	SkProtocol       = 516
 )
 
 // struct xdp_buff, xdp_rxq_info, xdp_txq_info.

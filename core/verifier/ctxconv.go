@@ -411,6 +411,10 @@ func convertSockAccess(v *verifier, t int, si insn) ([]insn, int) {
 		return []insn{ldxMem(szH, si.dst, si.src, progtype.SkcDport)}, 2
 	case off == f("state"):
 		return []insn{ldxMem(szB, si.dst, si.src, progtype.SkcState)}, 1
+	case off == f("rx_queue_mapping"):
+		// NO_QUEUE_MAPPING (0xffff) reads as -1.
+		return []insn{ldxMem(szH, si.dst, si.src, progtype.SkRxQueueMapping),
+			jmpImm(opJNE, si.dst, 0xffff, 1), mov32Imm(si.dst, -1)}, 2
 	}
 	return nil, 0
 }
