@@ -12,6 +12,7 @@ func errNotKind(mp maps.Map, want string) error {
 
 // Errnos helpers return that maps do not define.
 const (
-	efault = maps.Errno(14)
-	eagain = maps.Errno(11)
+	efault       = maps.Errno(14)
+	eagain       = maps.Errno(11)
+	eafnosupport = maps.Errno(97)
 )

@@ -21,11 +21,12 @@ const (
 	kindMem                          // input memory (conformance, raw ctx)
 	kindHelper                       // a buffer a helper handed out
 	kindFlowKeys                     // struct bpf_flow_keys
+	kindSock                         // struct bpf_sock (the skb's socket)
 	kindDead                         // a region that is no longer valid
 )
 
 var kindNames = [...]string{"null", "stack", "ctx", "packet", "map value", "map", "ringbuf sample",
-	"function", "memory", "helper buffer", "flow keys", "stale region"}
+	"function", "memory", "helper buffer", "flow keys", "socket", "stale region"}
 
 func (k regionKind) String() string {
 	if int(k) < len(kindNames) {

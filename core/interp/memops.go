@@ -57,6 +57,9 @@ func (v *vm) ctxPointer(c progtype.Context, off int, kind progtype.FieldKind, va
 	case progtype.PtrPacket:
 		return v.packetPtr(data)
 	case progtype.PtrPacketEnd:
+		if s, ok := c.(*progtype.SKB); ok && s.NoDataEnd {
+			return 0
+		}
 		return v.packetPtr(end)
 	case progtype.PtrPacketMeta:
 		return v.packetPtr(meta)
@@ -66,6 +69,13 @@ func (v *vm) ctxPointer(c progtype.Context, off int, kind progtype.FieldKind, va
 				v.flowKeys = v.sp.add(kindFlowKeys, "flow_keys", s.FlowKeys, true, nil)
 			}
 			return v.flowKeys
+		}
+	case progtype.PtrSock:
+		if s, ok := c.(*progtype.SKB); ok && s.Sock != nil {
+			if v.sock == 0 {
+				v.sock = v.sp.add(kindSock, "sk", s.Sock, false, nil)
+			}
+			return v.sock
 		}
 	}
 	return 0

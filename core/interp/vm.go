@@ -106,6 +106,7 @@ type vm struct {
 	funcs      map[funcRef]uint64
 	helperPC   int
 	flowKeys   uint64
+	sock       uint64 // the skb's struct bpf_sock, once mapped
 	traceTrunc bool
 	stackMem   []byte         // all frames' stacks
 	maxDepth   int            // deepest frame used (its stack needs clearing)

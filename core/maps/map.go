@@ -130,6 +130,7 @@ var allowedFlags = map[Type]uint32{
 	PerfEventArray:      FNumaNode | FRdonly | FWronly | FPreserveElem,
 	DevMap:              FNumaNode | FRdonly | FWronly,
 	DevMapHash:          FNumaNode | FRdonly | FWronly,
+	CPUMap:              FNumaNode,
 	CgroupStorage:       FNumaNode | accessFlagsMask,
 	PercpuCgroupStorage: FNumaNode | accessFlagsMask,
 	ArrayOfMaps:         FNumaNode | FRdonly | FWronly,
@@ -168,6 +169,8 @@ func New(s *Spec) (Map, error) {
 		return newCgroupStorage(s)
 	case DevMap, DevMapHash:
 		return newDevMap(s)
+	case CPUMap:
+		return newCPUMap(s)
 	}
 	return nil, createErr(EINVAL, "map type %s is not supported by the runtime", s.Type)
 }

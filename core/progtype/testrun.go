@@ -107,6 +107,15 @@ func (r *Run) buildSKB(in Input) error {
 	}
 	s.Meta = s.Data
 	s.WireLen = 0
+	switch r.Type.Name {
+	case "flow_dissector":
+		// bpf_flow_dissect runs without an skb, hence without a socket.
+	case "cgroup_skb":
+		s.NoDataEnd = true
+		testRunSock(s, data)
+	default:
+		testRunSock(s, data)
+	}
 	if r.Type.Name == "flow_dissector" {
 		// bpf_flow_dissect starts the keys at the network header with
 		// the Ethernet protocol (test runs dissect from the Ethernet

@@ -271,3 +271,9 @@ func testCorpus(t *testing.T, path string) {
 	check("unpriv whole log", pct(f.ulogEqual, f.ulogs), floorLog)
 	check("xlated", pct(f.xlEqual, f.xlRecords), floorXlated)
 }
+
+// TestNetPrograms: programs calling the network-stack helpers (route and
+// socket lookups, the test run's socket through bpf_sk_fullsock, cpumap
+// redirects, the flow dissector's loads), with Linux 6.1's answers; made
+// by core/helpers from its oracle cases (see netprograms_test.go there).
+func TestNetPrograms(t *testing.T) { testCorpus(t, "../helpers/testdata/net-programs.jsonl.gz") }

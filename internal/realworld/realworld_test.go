@@ -27,8 +27,8 @@ var floors = map[realworld.Aspect]int{
 	realworld.Log:       177,
 	realworld.Xlated:    146,
 	realworld.JIT:       146,
-	realworld.Run:       48,
-	realworld.Maps:      49,
+	realworld.Run:       54,
+	realworld.Maps:      53,
 
 	realworld.UnprivVerdict:   20,
 	realworld.UnprivErrorLine: 12,

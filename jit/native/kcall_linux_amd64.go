@@ -50,6 +50,14 @@ func kernelTarget(addr uint64) (isa.HelperID, *kernelCall, error) {
 		return 0, &kernelCall{name, htabLookupElem}, nil
 	case "bpf_skb_event_output", "bpf_xdp_event_output":
 		return 25, nil, nil // perf_event_output's skb and xdp variants
+	case "cpu_map_redirect", "dev_map_redirect", "dev_hash_map_redirect", "xsk_map_redirect":
+		// The verifier calls the map's own redirect for
+		// bpf_redirect_map (the suffix rule below would take them for
+		// bpf_redirect).
+		return isa.HelperID(51), nil, nil
+	case "bpf_flow_dissector_load_bytes":
+		// The flow dissector's bpf_skb_load_bytes.
+		return isa.HelperID(26), nil, nil
 	case "bpf_skb_load_helper_8_no_cache":
 		return 0, &kernelCall{name, loadHelper(1)}, nil
 	case "bpf_skb_load_helper_16_no_cache":

@@ -23,22 +23,33 @@ type kernelCtx struct {
 	dev2 []byte // the egress net_device of xdp
 	rxq  []byte // xdp_rxq_info
 	txq  []byte // xdp_txq_info
+	sock []byte // struct sock of the skb's socket (skb->sk), if any
 }
 
 // Sizes of the objects (larger than the kernel's; only the fields the
 // verifier's rewrites touch are filled).
 const (
-	skBuffSize    = 256
-	xdpBuffSize   = 64
-	netDeviceSize = 512
-	shinfoRoom    = 64 // room kept at the end of the skb's buffer for skb_shared_info
+	skBuffSize = 256
+	// struct bpf_flow_dissector: flow_keys, skb, data, data_end. A
+	// flow dissector's test run has no skb (NULL).
+	flowDissectorSize = 32
+	xdpBuffSize       = 64
+	netDeviceSize     = 512
+	shinfoRoom        = 64 // room kept at the end of the skb's buffer for skb_shared_info
 )
 
 func newKernelCtx(run *progtype.Run) (*kernelCtx, error) {
 	k := &kernelCtx{run: run, dev: make([]byte, netDeviceSize)}
-	switch run.Ctx.(type) {
+	switch c := run.Ctx.(type) {
 	case *progtype.SKB:
+		if c.FlowKeys != nil {
+			k.obj = make([]byte, flowDissectorSize)
+			break
+		}
 		k.obj = make([]byte, skBuffSize)
+		if c.Sock != nil {
+			k.sock = kernelSock(c.Sock)
+		}
 	case *progtype.XDP:
 		k.obj = make([]byte, xdpBuffSize)
 		k.dev2 = make([]byte, netDeviceSize)
@@ -67,8 +78,18 @@ func (k *kernelCtx) toKernel() {
 	switch c := k.run.Ctx.(type) {
 	case *progtype.SKB:
 		o := k.obj
+		if c.FlowKeys != nil {
+			buf := addrOf(c.Buf)
+			put64(o, progtype.BPFFlowDissKeys, addrOf(c.FlowKeys))
+			put64(o, progtype.BPFFlowDissData, buf+uint64(c.Data))
+			put64(o, progtype.BPFFlowDissDataEn, buf+uint64(c.End))
+			return
+		}
 		buf := addrOf(c.Buf)
 		put64(o, progtype.SkBuffDev, addrOf(k.dev))
+		if k.sock != nil {
+			put64(o, progtype.SkBuffSk, addrOf(k.sock))
+		}
 		put32(k.dev, progtype.NetDeviceIfindex, c.Ifindex)
 		put64(o, progtype.SkBuffTstamp, c.Tstamp)
 		cb := progtype.SkBuffCb
@@ -76,7 +97,11 @@ func (k *kernelCtx) toKernel() {
 		put16(o, cb+progtype.QdiscCbTcClassid, c.TCClassid)
 		copy(o[cb+progtype.QdiscCbData:cb+progtype.QdiscCbData+20], c.CB[:])
 		put64(o, cb+progtype.SkbDataEndMeta, buf+uint64(c.Meta))
-		put64(o, cb+progtype.SkbDataEndEnd, buf+uint64(c.End))
+		if c.NoDataEnd {
+			put64(o, cb+progtype.SkbDataEndEnd, 0)
+		} else {
+			put64(o, cb+progtype.SkbDataEndEnd, buf+uint64(c.End))
+		}
 		put32(o, progtype.SkBuffLen, uint32(c.End-c.Data))
 		put32(o, progtype.SkBuffDataLen, 0)
 		put16(o, progtype.SkBuffQueueMapping, c.QueueMapping)
@@ -118,7 +143,7 @@ func (k *kernelCtx) toKernel() {
 
 // fromKernel reads back what a program may have written.
 func (k *kernelCtx) fromKernel() {
-	if c, ok := k.run.Ctx.(*progtype.SKB); ok {
+	if c, ok := k.run.Ctx.(*progtype.SKB); ok && c.FlowKeys == nil {
 		o := k.obj
 		c.Mark = get32(o, progtype.SkBuffMark)
 		c.Priority = get32(o, progtype.SkBuffPriority)
@@ -130,4 +155,25 @@ func (k *kernelCtx) fromKernel() {
 		c.Tstamp = get64(o, progtype.SkBuffTstamp)
 		c.Hash = get32(o, progtype.SkBuffHash)
 	}
+}
+
+// sockSize is room for struct sock up to the last field the verifier's
+// bpf_sock rewrites read (sk_protocol at 516).
+const sockSize = 640
+
+// kernelSock lays out the runtime's struct bpf_sock model (see
+// progtype.testRunSock) as the kernel's struct sock, at the offsets the
+// verifier's bpf_sock rewrites read.
+func kernelSock(b []byte) []byte {
+	sk := make([]byte, sockSize)
+	put16(sk, progtype.SkcFamily, get32(b, 4))
+	put32(sk, progtype.SkcRcvSaddr, get32(b, 24))
+	put32(sk, progtype.SkcDaddr, get32(b, 52))
+	copy(sk[progtype.SkcV6RcvSaddr:progtype.SkcV6RcvSaddr+16], b[28:44])
+	copy(sk[progtype.SkcV6Daddr:progtype.SkcV6Daddr+16], b[56:72])
+	sk[progtype.SkcState] = b[72]
+	if int32(get32(b, 76)) == -1 {
+		put16(sk, progtype.SkRxQueueMapping, 0xffff) // no queue mapping
+	}
+	return sk
 }

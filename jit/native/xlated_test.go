@@ -42,9 +42,12 @@ func TestKernelXlated(t *testing.T) {
 		t.Skip(err)
 	}
 	var all []*record.In
-	// The corpus, and oracle answers for the map lookups the verifier
-	// inlines (array, hash, LRU hash), with the maps after the run.
-	for _, file := range []string{"../../testdata/corpus/verifier-dev.jsonl.gz", "testdata/maps-oracle.jsonl"} {
+	// The corpus, oracle answers for the map lookups the verifier
+	// inlines (array, hash, LRU hash), with the maps after the run, and
+	// for the network-stack helpers (core/helpers' helpers/net cases:
+	// route and socket lookups, the test run's socket, cpumap, the
+	// skb-less flow dissector).
+	for _, file := range []string{"../../testdata/corpus/verifier-dev.jsonl.gz", "testdata/maps-oracle.jsonl", "../../core/helpers/testdata/net-programs.jsonl.gz"} {
 		r, err := record.Open(file)
 		if err != nil {
 			t.Fatal(err)
