@@ -15,4 +15,5 @@ const (
 	efault       = maps.Errno(14)
 	eagain       = maps.Errno(11)
 	eafnosupport = maps.Errno(97)
+	eacces       = maps.Errno(13)
 )

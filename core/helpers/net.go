@@ -25,6 +25,11 @@ func init() {
 	reg("sk_release", func(m Machine, a *[5]uint64) (uint64, error) { return 0, nil })
 	reg("sk_fullsock", skFullsock)
 	reg("sk_assign", skAssign)
+	// The test run's socket is neither TCP nor listening.
+	reg("tcp_sock", func(m Machine, a *[5]uint64) (uint64, error) { return 0, nil })
+	reg("get_listener_sock", func(m Machine, a *[5]uint64) (uint64, error) { return 0, nil })
+	reg("skb_ecn_set_ce", skbEcnSetCE)
+	reg("csum_level", csumLevel)
 }
 
 // struct bpf_fib_lookup: 64 bytes; the fields read here.
@@ -102,4 +107,109 @@ func skAssign(m Machine, a *[5]uint64) (uint64, error) {
 		return neg(maps.EINVAL), nil
 	}
 	return neg(maps.EOPNOTSUPP), nil
+}
+
+// ECN codepoints (the low two bits of the IPv4 TOS / IPv6 traffic
+// class).
+const (
+	ecnNotECT = 0
+	ecnCE     = 3
+)
+
+// skbEcnSetCE is bpf_skb_ecn_set_ce: on an IPv4 or IPv6 packet whose
+// header is all in the linear data and that is ECN-capable, mark
+// Congestion Experienced (fixing the IPv4 header checksum) and return 1;
+// already CE: 1; anything else: 0.
+func skbEcnSetCE(m Machine, a *[5]uint64) (uint64, error) {
+	s := skbOf(m)
+	if s == nil {
+		return 0, noSKB{}
+	}
+	ip := s.Buf[s.NetHeader:s.End]
+	switch s.Protocol {
+	case 0x0008: // ETH_P_IP, as skb->protocol stores it
+		if len(ip) < 20 {
+			return 0, nil
+		}
+		ecn := ip[1] & 3
+		if ecn == ecnNotECT {
+			return 0, nil
+		}
+		if ecn != ecnCE {
+			old := uint16(ip[0])<<8 | uint16(ip[1])
+			ip[1] |= ecnCE
+			csumReplace16(ip[10:12], old, uint16(ip[0])<<8|uint16(ip[1]))
+		}
+		return 1, nil
+	case 0xdd86: // ETH_P_IPV6
+		if len(ip) < 40 {
+			return 0, nil
+		}
+		ecn := ip[1] >> 4 & 3
+		if ecn == ecnNotECT {
+			return 0, nil
+		}
+		ip[1] |= ecnCE << 4
+		return 1, nil
+	}
+	return 0, nil
+}
+
+// csumReplace16 updates the big-endian one's complement checksum at c
+// for a 16-bit word of the summed data changing from old to new (RFC
+// 1624, eqn. 3).
+func csumReplace16(c []byte, old, new uint16) {
+	sum := uint32(^(uint16(c[0])<<8 | uint16(c[1])))
+	sum += uint32(^old) + uint32(new)
+	for sum>>16 != 0 {
+		sum = sum&0xffff + sum>>16
+	}
+	v := ^uint16(sum)
+	c[0], c[1] = byte(v>>8), byte(v)
+}
+
+// bpf_csum_level's levels, and the most checksums an skb can carry as
+// verified.
+const (
+	csumLevelQuery = 0
+	csumLevelInc   = 1
+	csumLevelDec   = 2
+	csumLevelReset = 3
+	maxCsumLevel   = 3
+)
+
+// csumLevel is bpf_csum_level(skb, level): query (the level when the
+// checksum is marked unnecessary, else EACCES), increment, decrement or
+// reset the skb's count of verified checksums.
+func csumLevel(m Machine, a *[5]uint64) (uint64, error) {
+	s := skbOf(m)
+	if s == nil {
+		return 0, noSKB{}
+	}
+	switch a[1] {
+	case csumLevelQuery:
+		if !s.CsumUnnecessary {
+			return neg(eacces), nil
+		}
+		return uint64(s.CsumLevel), nil
+	case csumLevelInc:
+		if !s.CsumUnnecessary {
+			s.CsumUnnecessary, s.CsumLevel = true, 0
+		} else if s.CsumLevel < maxCsumLevel {
+			s.CsumLevel++
+		}
+	case csumLevelDec:
+		if s.CsumUnnecessary {
+			if s.CsumLevel == 0 {
+				s.CsumUnnecessary = false
+			} else {
+				s.CsumLevel--
+			}
+		}
+	case csumLevelReset:
+		s.CsumUnnecessary, s.CsumLevel = false, 0
+	default:
+		return neg(maps.EINVAL), nil
+	}
+	return 0, nil
 }

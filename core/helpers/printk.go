@@ -16,6 +16,7 @@ import (
 func init() {
 	reg("trace_printk", tracePrintk)
 	reg("snprintf", snprintf)
+	reg("trace_vprintk", traceVprintk)
 }
 
 // Message is one trace_printk line, as trace_pipe shows it after the
@@ -247,7 +248,14 @@ func tracePrintk(m Machine, a *[5]uint64) (uint64, error) {
 	if err != nil {
 		return errRet(err), nil
 	}
-	n := len(text) + extra // the length vsnprintf would produce
+	return trace(m, text, extra), nil
+}
+
+// trace writes a formatted message to trace_pipe (the bpf_trace_printk
+// tracepoint, which both printk helpers use) and returns the length
+// vsnprintf would have produced.
+func trace(m Machine, text string, extra int) uint64 {
+	n := len(text) + extra
 	if len(text) > tracePrintkSize-1 {
 		text = text[:tracePrintkSize-1]
 	}
@@ -256,7 +264,51 @@ func tracePrintk(m Machine, a *[5]uint64) (uint64, error) {
 	line := strings.TrimSuffix(text, "\n")
 	fmt.Fprintf(&s.TracePipe, "%16s-%-7d [%03d] d..31 %5d.%06d: bpf_trace_printk: %s\n",
 		s.Task.Comm, s.Task.PID, s.CPU, s.Clock/1e9, s.Clock%1e9/1e3, line)
-	return uint64(n), nil
+	return uint64(n)
+}
+
+// maxVarargs is MAX_BPF_FUNC_VARARGS: the most arguments
+// bpf_trace_vprintk and bpf_snprintf take.
+const maxVarargs = 12
+
+// traceVprintk is bpf_trace_vprintk(fmt, fmt_size, data, data_len):
+// bpf_trace_printk with its arguments in an array of u64 (at most 12);
+// a format needing more arguments than given is EINVAL.
+func traceVprintk(m Machine, a *[5]uint64) (uint64, error) {
+	dataLen := a[3]
+	if dataLen%8 != 0 || dataLen > maxVarargs*8 || (dataLen > 0 && a[2] == 0) {
+		return neg(maps.EINVAL), nil
+	}
+	if a[1] == 0 {
+		return neg(maps.EINVAL), nil
+	}
+	f, err := m.Bytes(a[0], a[1], false)
+	if err != nil {
+		return 0, err
+	}
+	end := bytes.IndexByte(f, 0)
+	if end < 0 {
+		return neg(maps.EINVAL), nil
+	}
+	f = f[:end]
+	args := make([]uint64, dataLen/8)
+	if dataLen > 0 {
+		b, err := m.Bytes(a[2], dataLen, false)
+		if err != nil {
+			return 0, err
+		}
+		for i := range args {
+			args[i] = le64(b[8*i:])
+		}
+	}
+	if strings.Count(strings.ReplaceAll(string(f), "%%", ""), "%") > len(args) {
+		return neg(maps.EINVAL), nil
+	}
+	text, extra, err := format(m, f, args)
+	if err != nil {
+		return errRet(err), nil
+	}
+	return trace(m, text, extra), nil
 }
 
 // snprintf is bpf_snprintf(str, str_size, fmt, data, data_len): the
@@ -264,7 +316,7 @@ func tracePrintk(m Machine, a *[5]uint64) (uint64, error) {
 // the whole formatted string including its NUL, like snprintf + 1.
 func snprintf(m Machine, a *[5]uint64) (uint64, error) {
 	dataLen := a[4]
-	if dataLen%8 != 0 || dataLen > 12*8 {
+	if dataLen%8 != 0 || dataLen > maxVarargs*8 {
 		return neg(maps.EINVAL), nil
 	}
 	f, ok := readCString(m, a[2], 4096)

@@ -47,6 +47,11 @@ type SKB struct {
 	FlowKeys []byte
 	// L4Hash reports that Hash was computed (bpf_get_hash_recalc).
 	L4Hash bool
+	// CsumUnnecessary and CsumLevel are ip_summed ==
+	// CHECKSUM_UNNECESSARY and csum_level (bpf_csum_level); a test
+	// run's skb starts at CHECKSUM_NONE.
+	CsumUnnecessary bool
+	CsumLevel       uint8
 }
 
 // Struct returns __sk_buff.

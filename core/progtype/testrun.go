@@ -107,6 +107,11 @@ func (r *Run) buildSKB(in Input) error {
 	}
 	s.Meta = s.Data
 	s.WireLen = 0
+	if r.Type.Name != "flow_dissector" {
+		if err := checkL3(data); err != nil {
+			return err
+		}
+	}
 	switch r.Type.Name {
 	case "flow_dissector":
 		// bpf_flow_dissect runs without an skb, hence without a socket.
@@ -136,6 +141,25 @@ func (r *Run) buildSKB(in Input) error {
 		s.WireLen = uint32(s.Len())
 	}
 	r.Ctx = s
+	return nil
+}
+
+// checkL3 refuses, as an skb test run does, an IPv4 or IPv6 packet
+// whose frame is too short for the network header its EtherType
+// announces (20 and 40 bytes after the Ethernet header; the header's
+// own fields are not checked).
+func checkL3(frame []byte) error {
+	l3 := len(frame) - ETHHLen
+	switch binary.BigEndian.Uint16(frame[12:]) {
+	case 0x0800:
+		if l3 < 20 {
+			return fmt.Errorf("%w: an IPv4 packet needs 20 bytes after the Ethernet header, it has %d", ErrInvalid, l3)
+		}
+	case 0x86dd:
+		if l3 < 40 {
+			return fmt.Errorf("%w: an IPv6 packet needs 40 bytes after the Ethernet header, it has %d", ErrInvalid, l3)
+		}
+	}
 	return nil
 }
 

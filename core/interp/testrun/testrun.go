@@ -169,7 +169,10 @@ func Run(in *record.In, opt *Options) (*Result, error) {
 		ctx, err = progtype.NewRun(pt, progtype.Input{Data: tr.Data, Ctx: tr.Ctx})
 	}
 	if err != nil {
-		res.Run = record.Run{OK: false, Errno: int(maps.EINVAL), Error: "EINVAL"}
+		// The reason goes with the errno: the kernel gives none, a
+		// playground user needs one (a packet too short, a ctx field
+		// that must be zero).
+		res.Run = record.Run{OK: false, Errno: int(maps.EINVAL), Error: "EINVAL: " + err.Error()}
 		if errors.Is(err, progtype.ErrNoDev) {
 			res.Run = record.Run{OK: false, Errno: 19, Error: "ENODEV"}
 		}
