@@ -30,6 +30,110 @@ func init() {
 	reg("get_listener_sock", func(m Machine, a *[5]uint64) (uint64, error) { return 0, nil })
 	reg("skb_ecn_set_ce", skbEcnSetCE)
 	reg("csum_level", csumLevel)
+	reg("check_mtu", checkMTU)
+	reg("redirect_neigh", redirectNeigh)
+	reg("redirect_peer", redirectPeer)
+	reg("skb_change_type", skbChangeType)
+	// The test run's socket lives in the root cgroup (id 1), which has
+	// no ancestors, and no net_cls class id.
+	reg("skb_cgroup_id", func(m Machine, a *[5]uint64) (uint64, error) { return rootCgroupID, nil })
+	reg("skb_ancestor_cgroup_id", ancestorCgroupID)
+	reg("skb_cgroup_classid", func(m Machine, a *[5]uint64) (uint64, error) { return 0, nil })
+}
+
+const rootCgroupID = 1
+
+// ancestorCgroupID is bpf_skb_ancestor_cgroup_id(skb, level): level 0
+// is the root; the root has no deeper levels (0).
+func ancestorCgroupID(m Machine, a *[5]uint64) (uint64, error) {
+	if int32(a[1]) == 0 {
+		return rootCgroupID, nil
+	}
+	return 0, nil
+}
+
+// loMTU is lo's MTU, the device of every test run.
+const loMTU = 65536
+
+// checkMTU is bpf_check_mtu(ctx, ifindex, &mtu_len, len_diff, flags)
+// (XDP and tc). The device is lo (ifindex 0: the context's, which is
+// lo); others are ENODEV. XDP takes no flags, tc only
+// BPF_MTU_CHK_SEGS, which changes nothing for the runtime's skbs (never
+// GSO). The L3 length checked is *mtu_len when non-zero, else the
+// packet's without its Ethernet header, plus len_diff (signed); above
+// the MTU it is BPF_MTU_CHK_RET_FRAG_NEEDED (1). *mtu_len comes back as
+// the MTU, or 0 on an error.
+func checkMTU(m Machine, a *[5]uint64) (uint64, error) {
+	mtuLen, err := m.Bytes(a[2], 4, true)
+	if err != nil {
+		return 0, err
+	}
+	in := binary.LittleEndian.Uint32(mtuLen)
+	binary.LittleEndian.PutUint32(mtuLen, 0)
+	var pktLen, l2 int
+	allowed := uint64(0)
+	if s := skbOf(m); s != nil {
+		pktLen, l2, allowed = s.Len(), s.NetHeader-s.Data, 1
+	} else if x := xdpOf(m); x != nil {
+		pktLen, l2 = x.End-x.Data, progtype.ETHHLen
+	} else {
+		return 0, noSKB{}
+	}
+	if a[4]&^allowed != 0 {
+		return neg(maps.EINVAL), nil
+	}
+	if ifindex := uint32(a[1]); ifindex != 0 && ifindex != progtype.LoIfindex {
+		return neg(maps.ENODEV), nil
+	}
+	l3 := int64(pktLen - l2)
+	if in != 0 {
+		l3 = int64(in)
+	}
+	l3 += int64(int32(a[3]))
+	binary.LittleEndian.PutUint32(mtuLen, loMTU)
+	if l3 > loMTU {
+		return 1, nil // BPF_MTU_CHK_RET_FRAG_NEEDED
+	}
+	return 0, nil
+}
+
+// redirectNeigh is bpf_redirect_neigh(ifindex, params, plen, flags):
+// the redirect happens after the program (the test run only reports
+// TC_ACT_REDIRECT); flags, or params whose size is not struct
+// bpf_redir_neigh's (20 bytes; 0 without params), drop the packet.
+func redirectNeigh(m Machine, a *[5]uint64) (uint64, error) {
+	const redirNeighSize = 20
+	if a[3] != 0 || (a[1] != 0 && a[2] != redirNeighSize) || (a[1] == 0 && a[2] != 0) {
+		return tcActShot, nil
+	}
+	st := m.State()
+	st.Redirect.Ifindex, st.Redirect.Flags, st.Redirect.Map, st.Redirect.Set = uint32(a[0]), 0, nil, true
+	return tcActRedirect, nil
+}
+
+// redirectPeer is bpf_redirect_peer(ifindex, flags): no flags exist.
+func redirectPeer(m Machine, a *[5]uint64) (uint64, error) {
+	if a[1] != 0 {
+		return tcActShot, nil
+	}
+	st := m.State()
+	st.Redirect.Ifindex, st.Redirect.Flags, st.Redirect.Map, st.Redirect.Set = uint32(a[0]), 0, nil, true
+	return tcActRedirect, nil
+}
+
+// skbChangeType is bpf_skb_change_type(skb, type): PACKET_HOST ..
+// PACKET_OTHERHOST only.
+func skbChangeType(m Machine, a *[5]uint64) (uint64, error) {
+	s := skbOf(m)
+	if s == nil {
+		return 0, noSKB{}
+	}
+	const packetOtherhost = 3
+	if a[1] > packetOtherhost || s.PktType > packetOtherhost {
+		return neg(maps.EINVAL), nil
+	}
+	s.PktType = uint32(a[1])
+	return 0, nil
 }
 
 // struct bpf_fib_lookup: 64 bytes; the fields read here.
