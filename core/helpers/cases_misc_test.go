@@ -89,7 +89,7 @@ func skbMiscCases() []testrun.Case {
 	var cs []testrun.Case
 	for _, pt := range []string{"sched_cls", "cgroup_skb"} {
 		cs = append(cs, testrun.Case{Name: "helpers/misc/sock_kind/" + pt, ProgType: pt, Data: ipv4UDP(),
-			Asm: "r6 = r1\n" + ot.Steps(sockHelper("tcp_sock"), sockHelper("get_listener_sock")),
+			Asm:  "r6 = r1\n" + ot.Steps(sockHelper("tcp_sock"), sockHelper("get_listener_sock")),
 			Maps: []testrun.NamedMap{ot.ResMap()}})
 	}
 	ecn := "r1 = r6\ncall bpf_skb_ecn_set_ce\n"
