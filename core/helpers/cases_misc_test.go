@@ -97,11 +97,11 @@ func skbMiscCases() []testrun.Case {
 		name string
 		data []byte
 	}{
-		{"ipv4-not-ect", ipv4UDP()},
+		{"ipv4-not-ecn-capable", ipv4UDP()},
 		{"ipv4-ect0", withTOS(ipv4UDP(), 2)},
 		{"ipv4-ect1", withTOS(ipv4UDP(), 1)},
 		{"ipv4-ce", withTOS(ipv4UDP(), 3)},
-		{"ipv6-not-ect", ipv6UDP()},
+		{"ipv6-not-ecn-capable", ipv6UDP()},
 		{"ipv6-ect0", withTClass(ipv6UDP(), 2)},
 		{"ipv6-ce", withTClass(ipv6UDP(), 3)},
 		{"arp", pkt(42, func(b []byte) { b[12], b[13] = 0x08, 0x06 })},
