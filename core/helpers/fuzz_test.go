@@ -29,8 +29,9 @@ func FuzzHelpers(f *testing.F) {
 		{Type: maps.PerfEventArray, KeySize: 4, ValueSize: 4, MaxEntries: 2}, {Type: maps.ProgArray, KeySize: 4, ValueSize: 4, MaxEntries: 2},
 		{Type: maps.LPMTrie, KeySize: 8, ValueSize: 8, MaxEntries: 4, Flags: 1}, {Type: maps.LRUHash, KeySize: 4, ValueSize: 8, MaxEntries: 2},
 		{Type: maps.DevMap, KeySize: 4, ValueSize: 4, MaxEntries: 2}, {Type: maps.CgroupStorage, KeySize: 16, ValueSize: 8},
+		{Type: maps.CPUMap, KeySize: 4, ValueSize: 4, MaxEntries: 2},
 	}
-	types := []string{"socket_filter", "sched_cls", "xdp", "flow_dissector", "kprobe"}
+	types := []string{"socket_filter", "sched_cls", "xdp", "flow_dissector", "kprobe", "cgroup_skb"}
 	f.Fuzz(func(t *testing.T, which uint8, args []byte, typ uint8) {
 		if len(args) < 20 {
 			return

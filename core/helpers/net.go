@@ -201,9 +201,19 @@ func noSocket(m Machine, a *[5]uint64) (uint64, error) { return 0, nil }
 // the test run's, a full socket, so it comes back as it went in.
 func skFullsock(m Machine, a *[5]uint64) (uint64, error) { return a[0], nil }
 
-// skAssign is bpf_sk_assign for tc: flags must be 0 (EINVAL), and a test
-// run's skb is not at tc ingress, where the helper works (EOPNOTSUPP).
+// skAssign is bpf_sk_assign. For tc: flags must be 0 (EINVAL), and a
+// test run's skb is not at tc ingress, where the helper works
+// (EOPNOTSUPP). For sk_lookup (its own prototype): flags beyond
+// BPF_SK_LOOKUP_F_REPLACE and _NO_REUSEPORT are EINVAL; the socket can
+// only be NULL here (no lookup finds one), which selects nothing: 0.
 func skAssign(m Machine, a *[5]uint64) (uint64, error) {
+	if r := m.Run(); r != nil && r.Type.Name == "sk_lookup" {
+		const lookupFlags = 1 | 2
+		if a[2]&^lookupFlags != 0 {
+			return neg(maps.EINVAL), nil
+		}
+		return 0, nil
+	}
 	if skbOf(m) == nil {
 		return 0, noSKB{}
 	}
