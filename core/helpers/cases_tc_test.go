@@ -62,3 +62,64 @@ func tcCases() []testrun.Case {
 		Asm: peer(1, 0) + "exit\n", CheckData: true})
 	return cs
 }
+
+// tcSockCases: what the test run's skb is not — a TCP, UDP, unix or
+// MPTCP socket's, a tunnel's or an IPsec packet's — and clone_redirect
+// to lo.
+func tcSockCases() []testrun.Case {
+	skc := func(h string) string {
+		return fmt.Sprintf("r0 = -1\nr1 = *(u64 *)(r6 +168)\nif r1 == 0 goto +3\ncall bpf_%s\nif r0 == 0 goto +1\nr0 = 1\n", h)
+	}
+	fill := "r1 = -1\n*(u64 *)(r10 -64) = r1\n*(u64 *)(r10 -56) = r1\n*(u64 *)(r10 -48) = r1\n*(u64 *)(r10 -40) = r1\n*(u64 *)(r10 -32) = r1\n*(u64 *)(r10 -24) = r1\n"
+	getKey := func(size, flags int) string {
+		return fill + fmt.Sprintf("r1 = r6\nr2 = r10\nr2 += -64\nr3 = %d\nr4 = %d\ncall bpf_skb_get_tunnel_key\n", size, flags)
+	}
+	syncookie := func(h string) string {
+		return fmt.Sprintf("r0 = -1\nr1 = *(u64 *)(r6 +168)\nif r1 == 0 goto +11\nr2 = *(u32 *)(r6 +76)\nr3 = *(u32 *)(r6 +80)\nr4 = r2\nr4 += 54\nif r4 > r3 goto +6\nr2 += 14\nr3 = 20\nr4 = r2\nr4 += 20\nr5 = 20\ncall bpf_%s\n", h)
+	}
+	var ops []string
+	for _, h := range []string{"skc_to_tcp6_sock", "skc_to_tcp_sock", "skc_to_tcp_timewait_sock", "skc_to_tcp_request_sock",
+		"skc_to_udp6_sock", "skc_to_unix_sock", "skc_to_mptcp_sock"} {
+		ops = append(ops, skc(h))
+	}
+	ops = append(ops,
+		getKey(44, 0), "r0 = *(u64 *)(r10 -64)\n", "r0 = *(u64 *)(r10 -40)\n", getKey(28, 0), getKey(44, 1), getKey(44, 4),
+		getKey(24, 0), getKey(22, 0), getKey(20, 0), "r0 = *(u64 *)(r10 -48)\n", "r0 = *(u64 *)(r10 -40)\n",
+		fill+"r1 = r6\nr2 = r10\nr2 += -64\nr3 = 16\ncall bpf_skb_get_tunnel_opt\n", "r0 = *(u64 *)(r10 -64)\n",
+		fill+"r1 = r6\nr2 = 0\nr3 = r10\nr3 += -64\nr4 = 24\nr5 = 0\ncall bpf_skb_get_xfrm_state\n", "r0 = *(u64 *)(r10 -48)\n",
+		syncookie("tcp_check_syncookie"), syncookie("tcp_gen_syncookie"),
+	)
+	clone := func(ifindex, flags int) string {
+		return fmt.Sprintf("r1 = r6\nr2 = %d\nr3 = %d\ncall bpf_clone_redirect\n", ifindex, flags)
+	}
+	return []testrun.Case{
+		{Name: "helpers/tc/not_a/sched_cls", ProgType: "sched_cls", Data: tcpSYN(), Asm: "r6 = r1\n" + ot.Steps(ops...),
+			Maps: []testrun.NamedMap{ot.ResMap()}},
+		{Name: "helpers/tc/clone_redirect", ProgType: "sched_cls", Data: ipv4UDP(), CheckData: true,
+			Asm: "r6 = r1\n" + ot.Steps(clone(1, 0), clone(77, 0), clone(1, 2), clone(1, 1), clone(0, 0)),
+			Maps: []testrun.NamedMap{ot.ResMap()}},
+		{Name: "helpers/tc/clone_redirect/syn", ProgType: "sched_cls", Data: tcpSYN(), CheckData: true,
+			Asm: "r6 = r1\n" + ot.Steps(clone(1, 0), clone(1, 1), clone(1, 0), clone(1, 1)),
+			Maps: []testrun.NamedMap{ot.ResMap()}},
+		{Name: "helpers/tc/clone_redirect/arp", ProgType: "sched_cls", Data: pkt(60, func(b []byte) { b[12], b[13] = 8, 6 }), CheckData: true,
+			Asm: "r6 = r1\n" + ot.Steps(clone(1, 0), clone(1, 1)),
+			Maps: []testrun.NamedMap{ot.ResMap()}},
+		{Name: "helpers/tc/clone_redirect/act", ProgType: "sched_act", Data: ipv4UDP(), CheckData: true,
+			Asm: "r6 = r1\n" + ot.Steps(clone(1, 0), clone(1, 1)),
+			Maps: []testrun.NamedMap{ot.ResMap()}},
+	}
+}
+
+// tcpSYN is an Ethernet + IPv4 + TCP SYN (20-byte TCP header).
+func tcpSYN() []byte {
+	b := make([]byte, 14+20+20)
+	b[12], b[13] = 0x08, 0x00
+	ip := b[14:]
+	ip[0], ip[3], ip[8], ip[9] = 0x45, 40, 64, 6
+	copy(ip[12:], []byte{10, 0, 0, 1, 10, 0, 0, 2})
+	tcp := ip[20:]
+	tcp[0], tcp[1], tcp[2], tcp[3] = 0x04, 0xd2, 0, 80
+	tcp[12], tcp[13] = 0x50, 0x02 // 5 words, SYN
+	tcp[14], tcp[15] = 0xff, 0xff
+	return withTOS(b, 0)
+}

@@ -39,6 +39,55 @@ func init() {
 	reg("skb_cgroup_id", func(m Machine, a *[5]uint64) (uint64, error) { return rootCgroupID, nil })
 	reg("skb_ancestor_cgroup_id", ancestorCgroupID)
 	reg("skb_cgroup_classid", func(m Machine, a *[5]uint64) (uint64, error) { return 0, nil })
+	// Casts of a socket to a protocol's: the test run's socket is none
+	// of them (NULL).
+	for _, h := range []string{"skc_to_tcp6_sock", "skc_to_tcp_sock", "skc_to_tcp_timewait_sock",
+		"skc_to_tcp_request_sock", "skc_to_udp6_sock", "skc_to_unix_sock", "skc_to_mptcp_sock"} {
+		reg(h, func(m Machine, a *[5]uint64) (uint64, error) { return 0, nil })
+	}
+	// The test run's packet came through no tunnel and no IPsec; the
+	// helpers clear the caller's buffer when they fail.
+	reg("skb_get_tunnel_key", clearingFailure(1, 2, maps.EINVAL))
+	reg("skb_get_tunnel_opt", clearingFailure(1, 2, maps.ENOENT))
+	reg("skb_get_xfrm_state", clearingFailure(2, 3, maps.EINVAL))
+	// Syncookies need a TCP listener; the only socket is not one.
+	reg("tcp_check_syncookie", func(m Machine, a *[5]uint64) (uint64, error) { return neg(maps.EINVAL), nil })
+	reg("tcp_gen_syncookie", func(m Machine, a *[5]uint64) (uint64, error) { return neg(maps.EINVAL), nil })
+	reg("clone_redirect", cloneRedirect)
+}
+
+// clearingFailure is a helper that can only fail here: it zeroes the
+// buffer given by arguments buf and size and returns -errno.
+func clearingFailure(buf, size int, errno maps.Errno) Func {
+	return func(m Machine, a *[5]uint64) (uint64, error) {
+		if a[size] > 0 {
+			b, err := m.Bytes(a[buf], a[size], true)
+			if err != nil {
+				return 0, err
+			}
+			clear(b)
+		}
+		return neg(errno), nil
+	}
+}
+
+// cloneRedirect is bpf_clone_redirect(skb, ifindex, flags): a copy of
+// the packet goes out of (or, with BPF_F_INGRESS, into) an interface;
+// the program's packet is unchanged. Only lo exists (others, and flags
+// beyond BPF_F_INGRESS, are EINVAL); the answers for lo are the ones
+// Linux 6.1 gives in a test run (measured: 2 out, 1 in, whatever the
+// packet), where the copy goes nowhere.
+func cloneRedirect(m Machine, a *[5]uint64) (uint64, error) {
+	if skbOf(m) == nil {
+		return 0, noSKB{}
+	}
+	if a[2]&^fIngress != 0 || uint32(a[1]) != progtype.LoIfindex {
+		return neg(maps.EINVAL), nil
+	}
+	if a[2]&fIngress != 0 {
+		return 1, nil
+	}
+	return 2, nil
 }
 
 const rootCgroupID = 1
