@@ -123,3 +123,22 @@ func tcpSYN() []byte {
 	tcp[14], tcp[15] = 0xff, 0xff
 	return withTOS(b, 0)
 }
+
+// cgroupSkbCases: the socket's cgroup and skb timestamps.
+func cgroupSkbCases() []testrun.Case {
+	skCg := func(h string, arg int) string {
+		return fmt.Sprintf("r0 = -1\nr1 = *(u64 *)(r6 +168)\nif r1 == 0 goto +5\ncall bpf_sk_fullsock\nif r0 == 0 goto +3\nr1 = r0\nr2 = %d\ncall bpf_%s\n", arg, h)
+	}
+	tstamp := func(ts int64, typ int) string {
+		return fmt.Sprintf("r1 = r6\nr2 = %d ll\nr3 = %d\ncall bpf_skb_set_tstamp\n", ts, typ)
+	}
+	return []testrun.Case{
+		{Name: "helpers/cgroup_skb/ids", ProgType: "cgroup_skb", Data: ipv4UDP(), Maps: []testrun.NamedMap{ot.ResMap()},
+			Asm: "r6 = r1\n" + ot.Steps(skCg("sk_cgroup_id", 0), skCg("sk_ancestor_cgroup_id", 0),
+				skCg("sk_ancestor_cgroup_id", 1), skCg("sk_ancestor_cgroup_id", -1))},
+		{Name: "helpers/tc/set_tstamp", ProgType: "sched_cls", Data: ipv4UDP(), Maps: []testrun.NamedMap{ot.ResMap()},
+			Asm: "r6 = r1\n" + ot.Steps(tstamp(1000, 1), "r0 = *(u64 *)(r6 +152)\n", "r0 = *(u8 *)(r6 +180)\n",
+				tstamp(0, 1), tstamp(5, 0), tstamp(0, 0), "r0 = *(u64 *)(r6 +152)\n", "r0 = *(u8 *)(r6 +180)\n",
+				tstamp(1, 2), tstamp(1, 3), tstamp(-1, 1), "r0 = *(u64 *)(r6 +152)\n")},
+	}
+}

@@ -54,6 +54,29 @@ func init() {
 	reg("tcp_check_syncookie", func(m Machine, a *[5]uint64) (uint64, error) { return neg(maps.EINVAL), nil })
 	reg("tcp_gen_syncookie", func(m Machine, a *[5]uint64) (uint64, error) { return neg(maps.EINVAL), nil })
 	reg("clone_redirect", cloneRedirect)
+	reg("sk_cgroup_id", func(m Machine, a *[5]uint64) (uint64, error) { return rootCgroupID, nil })
+	reg("sk_ancestor_cgroup_id", ancestorCgroupID)
+	reg("skb_set_tstamp", skbSetTstamp)
+}
+
+// skbSetTstamp is bpf_skb_set_tstamp(skb, tstamp, type): a delivery
+// time (BPF_SKB_TSTAMP_DELIVERY_MONO, not 0), or no time at all
+// (BPF_SKB_TSTAMP_UNSPEC with 0); anything else is EINVAL.
+func skbSetTstamp(m Machine, a *[5]uint64) (uint64, error) {
+	s := skbOf(m)
+	if s == nil {
+		return 0, noSKB{}
+	}
+	const unspec, deliveryMono = 0, 1
+	switch {
+	case a[2] == deliveryMono && a[1] != 0:
+		s.Tstamp, s.TstampType = a[1], deliveryMono
+	case a[2] == unspec && a[1] == 0:
+		s.Tstamp, s.TstampType = 0, unspec
+	default:
+		return neg(maps.EINVAL), nil
+	}
+	return 0, nil
 }
 
 // clearingFailure is a helper that can only fail here: it zeroes the

@@ -25,7 +25,7 @@ var (
 )
 
 func TestOracle(t *testing.T) {
-	ot.Run(t, append(append(append(helperCases(), moreHelperCases()...), newerHelperCases()...), append(append(append(flowDissectorCases(), ctxCases()...), resizeCases()...), append(append(xdpCtxCases(), skbCtxFieldCases()...), append(append(append(append(append(append(vlanCases(), adjustRoomCases()...), netCases()...), miscCases()...), tcCases()...), dynptrCases()...), tcSockCases()...)...)...)...), "testdata/oracle.jsonl", *oracleIn, *oracleTrim)
+	ot.Run(t, append(append(append(helperCases(), moreHelperCases()...), newerHelperCases()...), append(append(append(flowDissectorCases(), ctxCases()...), resizeCases()...), append(append(xdpCtxCases(), skbCtxFieldCases()...), append(append(append(append(append(append(append(vlanCases(), adjustRoomCases()...), netCases()...), miscCases()...), tcCases()...), dynptrCases()...), tcSockCases()...), cgroupSkbCases()...)...)...)...), "testdata/oracle.jsonl", *oracleIn, *oracleTrim)
 }
 
 // str stores s (NUL-terminated, padded to 8) on the stack ending at fp-off

@@ -107,6 +107,10 @@ func (k *kernelCtx) toKernel() {
 		put16(o, progtype.SkBuffQueueMapping, c.QueueMapping)
 		o[progtype.SkBuffPktTypeOffset] = o[progtype.SkBuffPktTypeOffset]&^progtype.SkBuffPktTypeMax | byte(c.PktType)&progtype.SkBuffPktTypeMax
 		o[progtype.SkBuffVlanPresOffset] = o[progtype.SkBuffVlanPresOffset]&^1 | byte(c.VlanPresent&1)
+		o[progtype.SkBuffVlanPresOffset] &^= progtype.SkBuffMonoDeliveryTimeMsk
+		if c.TstampType != 0 {
+			o[progtype.SkBuffVlanPresOffset] |= progtype.SkBuffMonoDeliveryTimeMsk
+		}
 		put16(o, progtype.SkBuffTcIndex, c.TCIndex)
 		put32(o, progtype.SkBuffPriority, c.Priority)
 		put32(o, progtype.SkBuffSkbIif, c.IngressIfindex)
