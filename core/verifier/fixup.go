@@ -179,8 +179,10 @@ func (v *verifier) doMiscFixups() error {
 	return v.endBatch()
 }
 
-// jiffiesAddr is &jiffies on the reference kernel (nokaslr).
-const jiffiesAddr = 0xffffffff82a05900
+// jiffiesAddr is &jiffies on the reference kernel (nokaslr), as its
+// xlated bpf_jiffies64 calls show (core/verifier's helper availability
+// table: every program type that may call it).
+const jiffiesAddr = 0xffffffff82a079c0
 
 // helperImm is the call immediate of helper id for this program.
 func (v *verifier) helperImm(id int32) int32 {

@@ -169,7 +169,7 @@ type answer struct {
 	Unpriv         *answer `json:"unpriv,omitempty"`
 }
 
-func readAnswers(t *testing.T) map[string]*answer {
+func readAnswers(t *testing.T, answersPath string) map[string]*answer {
 	f, err := os.Open(answersPath)
 	if err != nil {
 		t.Fatalf("%v: the kernel's answers are missing; see the comment of messages_test.go to make them", err)
@@ -209,10 +209,10 @@ func TestMessages(t *testing.T) {
 		return
 	}
 	if p := os.Getenv("BPFPLAY_ORACLE_OUTPUT"); p != "" {
-		writeAnswers(t, cases, p)
+		writeAnswers(t, cases, p, answersPath, true)
 		return
 	}
-	answers := readAnswers(t)
+	answers := readAnswers(t, answersPath)
 	for _, c := range cases {
 		t.Run(strings.TrimPrefix(c.in.Name, "bpfplay/messages: "), func(t *testing.T) {
 			a := answers[c.in.Name]
@@ -287,8 +287,9 @@ func trim(name string, o *record.Out) *answer {
 }
 
 // writeAnswers trims the oracle's output (one line per case, in order)
-// into testdata/messages.answers.jsonl.gz.
-func writeAnswers(t *testing.T, cases []messageCase, path string) {
+// into answersPath (testdata/messages.answers.jsonl.gz for the message
+// table); keepLog false drops the logs (the error line stays).
+func writeAnswers(t *testing.T, cases []messageCase, path, answersPath string, keepLog bool) {
 	in, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
@@ -310,6 +311,9 @@ func writeAnswers(t *testing.T, cases []messageCase, path string) {
 			t.Fatalf("oracle output %q where %q was expected", o.Name, c.in.Name)
 		}
 		a := trim(c.in.Name, o)
+		if !keepLog {
+			a.Log = ""
+		}
 		if o.Unpriv != nil {
 			a.Unpriv = trim(c.in.Name, o.Unpriv)
 		}
