@@ -52,7 +52,10 @@ func availabilityCases() []messageCase {
 			if tg[1] != "" {
 				name = fmt.Sprintf("bpfplay/availability: %s:%s/%d", tg[0], tg[1], h)
 			}
-			cases = append(cases, messageCase{in: &record.In{Name: name, ProgType: tg[0], ExpectedAttachType: tg[1], Insns: insns}})
+			// The types an unprivileged user may load also answer
+			// unprivileged (a smaller set of helpers).
+			unpriv := tg[1] == "" && (tg[0] == "socket_filter" || tg[0] == "cgroup_skb")
+			cases = append(cases, messageCase{in: &record.In{Name: name, ProgType: tg[0], ExpectedAttachType: tg[1], Insns: insns, Unpriv: unpriv}})
 		}
 	}
 	return cases
@@ -88,6 +91,14 @@ func TestHelperAvailability(t *testing.T) {
 		if a == nil {
 			t.Fatalf("no kernel answer for %q", c.in.Name)
 		}
-		t.Run(c.in.Name[len("bpfplay/availability: "):], func(t *testing.T) { compareAnswer(t, c.in, false, a) })
+		t.Run(c.in.Name[len("bpfplay/availability: "):], func(t *testing.T) {
+			compareAnswer(t, c.in, false, a)
+			if c.in.Unpriv {
+				if a.Unpriv == nil {
+					t.Fatalf("no unprivileged kernel answer")
+				}
+				compareAnswer(t, c.in, true, a.Unpriv)
+			}
+		})
 	}
 }

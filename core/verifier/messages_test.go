@@ -311,11 +311,14 @@ func writeAnswers(t *testing.T, cases []messageCase, path, answersPath string, k
 			t.Fatalf("oracle output %q where %q was expected", o.Name, c.in.Name)
 		}
 		a := trim(c.in.Name, o)
-		if !keepLog {
-			a.Log = ""
-		}
 		if o.Unpriv != nil {
 			a.Unpriv = trim(c.in.Name, o.Unpriv)
+		}
+		if !keepLog {
+			a.Log = ""
+			if a.Unpriv != nil {
+				a.Unpriv.Log = ""
+			}
 		}
 		enc.Encode(a)
 	}
