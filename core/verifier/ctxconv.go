@@ -412,9 +412,11 @@ func convertSockAccess(v *verifier, t int, si insn) ([]insn, int) {
 	case off == f("state"):
 		return []insn{ldxMem(szB, si.dst, si.src, progtype.SkcState)}, 1
 	case off == f("rx_queue_mapping"):
-		// NO_QUEUE_MAPPING (0xffff) reads as -1.
+		// NO_QUEUE_MAPPING (0xffff) reads as -1, a 32-bit value: a
+		// narrower read is masked after it (the ctx sweep shows Linux
+		// doing so).
 		return []insn{ldxMem(szH, si.dst, si.src, progtype.SkRxQueueMapping),
-			jmpImm(opJNE, si.dst, 0xffff, 1), mov32Imm(si.dst, -1)}, 2
+			jmpImm(opJNE, si.dst, 0xffff, 1), mov32Imm(si.dst, -1)}, 4
 	}
 	return nil, 0
 }
