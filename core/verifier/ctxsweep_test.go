@@ -97,8 +97,10 @@ func ctxSweepCases() []messageCase {
 						kind = "write"
 					}
 					name := fmt.Sprintf("bpfplay/ctx sweep: %s:%s %s%d @%d", tg.progType, tg.attach, kind, sz.bytes*8, off)
+					// An unprivileged user may load these two types.
+					unpriv := tg.progType == "socket_filter" || tg.progType == "cgroup_skb"
 					cases = append(cases, messageCase{in: &record.In{Name: name, ProgType: tg.progType,
-						ExpectedAttachType: tg.attach, Insns: insns[:len(insns)-8]}})
+						ExpectedAttachType: tg.attach, Insns: insns[:len(insns)-8], Unpriv: unpriv}})
 				}
 			}
 		}
@@ -136,6 +138,14 @@ func TestCtxSweep(t *testing.T) {
 		if a == nil {
 			t.Fatalf("no kernel answer for %q", c.in.Name)
 		}
-		t.Run(c.in.Name[len("bpfplay/ctx sweep: "):], func(t *testing.T) { compareAnswer(t, c.in, false, a) })
+		t.Run(c.in.Name[len("bpfplay/ctx sweep: "):], func(t *testing.T) {
+			compareAnswer(t, c.in, false, a)
+			if c.in.Unpriv {
+				if a.Unpriv == nil {
+					t.Fatalf("no unprivileged kernel answer")
+				}
+				compareAnswer(t, c.in, true, a.Unpriv)
+			}
+		})
 	}
 }
