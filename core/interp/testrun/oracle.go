@@ -2,6 +2,7 @@ package testrun
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -189,8 +190,16 @@ func ReadAnswers(path string) (map[string]*Answer, error) {
 		return nil, err
 	}
 	defer f.Close()
+	var r io.Reader = f
+	if strings.HasSuffix(path, ".gz") {
+		z, err := gzip.NewReader(f)
+		if err != nil {
+			return nil, err
+		}
+		r = z
+	}
 	out := map[string]*Answer{}
-	dec := json.NewDecoder(f)
+	dec := json.NewDecoder(r)
 	for {
 		var a Answer
 		if err := dec.Decode(&a); err == io.EOF {

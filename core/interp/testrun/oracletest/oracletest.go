@@ -5,7 +5,9 @@
 package oracletest
 
 import (
+	"compress/gzip"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"testing"
@@ -40,7 +42,13 @@ func Run(t *testing.T, cases []testrun.Case, answers, in, trim string) {
 			t.Fatal(err)
 		}
 		defer out.Close()
-		if err := testrun.TrimOracleOutput(f, out); err != nil {
+		var w io.Writer = out
+		if strings.HasSuffix(answers, ".gz") {
+			z := gzip.NewWriter(out)
+			defer z.Close()
+			w = z
+		}
+		if err := testrun.TrimOracleOutput(f, w); err != nil {
 			t.Fatal(err)
 		}
 		t.Skipf("trimmed %s into %s", trim, answers)
