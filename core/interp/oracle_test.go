@@ -75,6 +75,36 @@ func aluCases() []testrun.Case {
 			}
 		}
 	}
+	// Atomics on a stack slot: the slot's value after and the fetched
+	// old value, 64- and 32-bit.
+	atomics := []struct{ name, op string }{
+		{"add", "lock *(%[1]s *)(r10 -8) += %[2]s3\n"}, {"or", "lock *(%[1]s *)(r10 -8) |= %[2]s3\n"},
+		{"and", "lock *(%[1]s *)(r10 -8) &= %[2]s3\n"}, {"xor", "lock *(%[1]s *)(r10 -8) ^= %[2]s3\n"},
+		{"fetch_add", "%[2]s3 = atomic%[3]s_fetch_add((%[1]s *)(r10 -8), %[2]s3)\n"},
+		{"fetch_or", "%[2]s3 = atomic%[3]s_fetch_or((%[1]s *)(r10 -8), %[2]s3)\n"},
+		{"fetch_and", "%[2]s3 = atomic%[3]s_fetch_and((%[1]s *)(r10 -8), %[2]s3)\n"},
+		{"fetch_xor", "%[2]s3 = atomic%[3]s_fetch_xor((%[1]s *)(r10 -8), %[2]s3)\n"},
+		{"xchg", "%[2]s3 = atomic%[3]s_xchg((%[1]s *)(r10 -8), %[2]s3)\n"},
+		{"cmpxchg", "%[2]s0 = atomic%[3]s_cmpxchg((%[1]s *)(r10 -8), %[2]s0, %[2]s3)\n"},
+	}
+	for _, width := range []struct{ size, reg, suffix string }{{"u64", "r", "64"}, {"u32", "w", ""}} {
+		for _, at := range atomics {
+			for ai, a := range edgeValues {
+				var steps []string
+				for bi, b := range edgeValues[:15] {
+					// cmpxchg compares with r0: the slot's value half the time.
+					expect := a
+					if bi%2 == 1 {
+						expect = b
+					}
+					op := fmt.Sprintf(at.op, width.size, width.reg, width.suffix)
+					steps = append(steps, fmt.Sprintf("r2 = %d ll\n*(u64 *)(r10 -8) = r2\nr3 = %d ll\nr0 = %d ll\n%sr4 = *(u64 *)(r10 -8)\nr0 ^= r4\nr0 ^= r3\n", a, b, expect, op))
+				}
+				cs = append(cs, testrun.Case{Name: fmt.Sprintf("interp/atomic/%s %s/%d", width.size, at.name, ai), Asm: ot.Steps(steps...),
+					Maps: []testrun.NamedMap{ot.ResMap()}})
+			}
+		}
+	}
 	return cs
 }
 
