@@ -27,7 +27,7 @@ func compileJIT(req *Request, p *program, resp *Response) {
 	prog, program := p.prog, "as_written"
 	if p.xl != nil {
 		prog, program = p.xl.withMapIndices(), "xlated"
-		opts.Xlated, opts.StackDepth = true, p.xl.stackDepth
+		opts.Xlated, opts.StackDepth, opts.DirectTailCall = true, p.xl.stackDepth, p.xl.directTailCall
 	} else if v := resp.Verifier; v != nil && v.Accepted {
 		opts.StackDepth = v.Stats.StackDepth
 	}
@@ -63,7 +63,7 @@ func compileJIT(req *Request, p *program, resp *Response) {
 // its jit_run: the xlated program run natively the way the kernel's
 // BPF_PROG_TEST_RUN runs it.
 func jitXlatedRecord(ctx context.Context, in *record.In, out *record.Out, xl *xlatedProg, native bool) {
-	img, err := jit.CompileDisplayImage(xl.withMapIndices(), jit.DisplayOptions{Xlated: true, StackDepth: xl.stackDepth})
+	img, err := jit.CompileDisplayImage(xl.withMapIndices(), jit.DisplayOptions{Xlated: true, StackDepth: xl.stackDepth, DirectTailCall: xl.directTailCall})
 	if err != nil {
 		out.Error = strings.TrimSpace(out.Error + " jit: " + err.Error())
 		return

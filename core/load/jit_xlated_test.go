@@ -184,6 +184,30 @@ r0 += 1
 exit`,
 		data: frame(64, nil),
 	},
+	{
+		// Tail calls: a constant index inside the array is a direct jump
+		// the JIT patches; one past its end, or an index the verifier
+		// cannot pin, looks the slot up at run time.
+		name: "tail calls direct and indirect", progType: "socket_filter",
+		src: `r6 = r1
+r7 = *(u32 *)(r1 +0)
+r1 = r6
+r2 = map[progs] ll
+r3 = 1
+call bpf_tail_call
+r1 = r6
+r2 = map[progs] ll
+r3 = 100
+call bpf_tail_call
+r1 = r6
+r2 = map[progs] ll
+r3 = r7
+call bpf_tail_call
+r0 = 7
+exit`,
+		maps: []record.Map{{Name: "progs", Type: "prog_array", KeySize: 4, ValueSize: 4, MaxEntries: 4}},
+		data: frame(64, nil),
+	},
 }
 
 func (c *jitCase) request() *Request {

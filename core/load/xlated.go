@@ -22,6 +22,8 @@ type xlatedProg struct {
 	// origSlot maps each xlated slot to the slot of the program as loaded
 	// it came from (verifier.Result.XlatedOrig).
 	origSlot []int
+	// direct marks the tail calls the JIT patches into direct jumps.
+	direct map[int]bool
 }
 
 // newXlated collects what the JIT and the native runner need from an
@@ -31,7 +33,10 @@ func newXlated(res *verifier.Result, opts *verifier.Options) *xlatedProg {
 	if err != nil {
 		return nil
 	}
-	x := &xlatedProg{prog: prog, stackDepth: res.StackDepth, origSlot: res.XlatedOrig}
+	x := &xlatedProg{prog: prog, stackDepth: res.StackDepth, origSlot: res.XlatedOrig, direct: map[int]bool{}}
+	for _, pc := range res.DirectTailCalls {
+		x.direct[pc] = true
+	}
 	for _, m := range opts.Maps {
 		x.mapIDs = append(x.mapIDs, int32(m.ID))
 	}
@@ -57,6 +62,10 @@ func (x *xlatedProg) withMapIndices() isa.Program {
 	}
 	return q
 }
+
+// directTailCall says whether the tail call at xlated slot pc is a
+// direct jump (jit.DisplayOptions.DirectTailCall).
+func (x *xlatedProg) directTailCall(pc int) bool { return x.direct[pc] }
 
 // origSlots returns, per xlated slot, the slot of the instruction as
 // loaded it comes from.

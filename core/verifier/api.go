@@ -113,6 +113,11 @@ type Result struct {
 	// i comes from: itself, or the instruction a rewrite replaced by
 	// several (a ctx load and its conversion, an inlined map lookup ...).
 	XlatedOrig []int
+	// DirectTailCalls are the xlated slots of the tail calls the JIT
+	// patches into direct jumps (the kernel's poke descriptors: a
+	// constant index below the array's size, privileged, JIT on); the
+	// dumped program shows every tail call as "call 12".
+	DirectTailCalls []int
 	// StackDepth per subprogram.
 	StackDepth []int
 }

@@ -281,6 +281,9 @@ func (v *verifier) run() *Result {
 	for i, in := range v.xlated {
 		res.Xlated[i] = in.slot()
 		res.XlatedOrig[i] = int(v.aux[i].origIdx)
+		if t := v.insns[i]; t.code == clsJMP|opTailCall && t.imm != 0 {
+			res.DirectTailCalls = append(res.DirectTailCalls, i)
+		}
 	}
 	return res
 }
