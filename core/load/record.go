@@ -2,10 +2,13 @@ package load
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"sync/atomic"
 
 	"github.com/bpfplay/bpfplay/core/cbpf"
 	"github.com/bpfplay/bpfplay/core/interp/testrun"
+	"github.com/bpfplay/bpfplay/core/maps"
 	"github.com/bpfplay/bpfplay/core/record"
 )
 
@@ -36,6 +39,9 @@ func Record(ctx context.Context, in *record.In, opt RecordOptions) *record.Out {
 	out := &record.Out{Name: in.Name}
 	if in.CBPF {
 		return classicRecord(in, out)
+	}
+	if !createMaps(in, out) {
+		return out
 	}
 	out.OK = true
 	var xl *xlatedProg
@@ -96,4 +102,35 @@ func classicRecord(in *record.In, out *record.Out) *record.Out {
 	}
 	out.Run = &record.Run{OK: true, Retval: ret}
 	return out
+}
+
+// createMaps checks the record's maps the way loading it would create
+// them, before the program: BPF_MAP_CREATE's rules, then the updates of
+// the initial entries. A map the kernel refuses fails the record at the
+// map_create stage, as in the oracle's answers; a type the runtime does
+// not model is left to the verifier (which only needs its spec).
+func createMaps(in *record.In, out *record.Out) bool {
+	for i := range in.Maps {
+		_, err := maps.FromRecord(&in.Maps[i])
+		if err == nil {
+			continue
+		}
+		var ce *maps.CreateError
+		var errno maps.Errno
+		switch {
+		case errors.As(err, &ce) && ce.Unmodelled:
+			continue
+		case errors.As(err, &ce):
+			out.Error = fmt.Sprintf("map %d: BPF_MAP_CREATE: %s (%s)", i, ce.Errno, ce.Msg)
+			errno = ce.Errno
+		case errors.As(err, &errno):
+			out.Error = fmt.Sprintf("map %d: %v", i, err)
+		default:
+			out.Error = fmt.Sprintf("map %d: %v", i, err)
+			errno = maps.EINVAL
+		}
+		out.OK, out.Errno, out.Stage = false, int(errno), "map_create"
+		return false
+	}
+	return true
 }

@@ -40,6 +40,9 @@ type Map interface {
 type CreateError struct {
 	Errno Errno
 	Msg   string
+	// Unmodelled says the kernel may well create the map: the runtime
+	// has no model of its type.
+	Unmodelled bool
 }
 
 func (e *CreateError) Error() string { return fmt.Sprintf("map_create: %s: %s", e.Errno, e.Msg) }
@@ -172,7 +175,7 @@ func New(s *Spec) (Map, error) {
 	case CPUMap:
 		return newCPUMap(s)
 	}
-	return nil, createErr(EINVAL, "map type %s is not supported by the runtime", s.Type)
+	return nil, &CreateError{Errno: EINVAL, Msg: fmt.Sprintf("map type %s is not supported by the runtime", s.Type), Unmodelled: true}
 }
 
 func checkArrayLike(s *Spec, extraFlags uint32) error {
