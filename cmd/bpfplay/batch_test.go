@@ -92,7 +92,7 @@ func TestBatchJitedEndToEnd(t *testing.T) {
 	if code := run(&env{stdout: &out, stderr: &errb}, []string{"compare", outPath, corpus}); code != exitOK {
 		t.Fatalf("compare: exit %d: %s", code, errb.String())
 	}
-	for _, want := range []string{"xlated:           10/10", "jited:            10/10", "run:              10/10"} {
+	for _, want := range []string{"xlated:           11/11", "jited:            11/11", "run:              11/11"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("compare output lacks %q:\n%s", want, out.String())
 		}

@@ -14,6 +14,7 @@ package load
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync/atomic"
 	"time"
 
@@ -51,6 +52,16 @@ func Load(ctx context.Context, req *Request) *Response {
 	}
 	resp.OK = true
 
+	if p.classic == nil {
+		// Maps come first: a map the kernel refuses fails the load
+		// before the verifier runs.
+		if i, errno, msg := mapCreateError(p.record(req)); errno != 0 {
+			resp.Diagnostics = append(resp.Diagnostics, Diagnostic{Severity: "error", Stage: "maps",
+				Message: fmt.Sprintf("map %s: %s (errno %d)", quote(nameAt(p.mapName, i)), msg, int(errno))})
+			resp.OK = false
+			return resp
+		}
+	}
 	if !req.NoVerify && p.classic == nil {
 		if !verify(ctx, req, p, resp) {
 			resp.OK = false
@@ -90,15 +101,15 @@ func runProgram(ctx context.Context, req *Request, p *program, pt *progtype.Type
 	if req.Run.Trace {
 		opts.Trace = traceLimit
 	}
-	start := time.Now()
 	res, err := testrun.Run(in, opts)
-	rr := &RunResult{Engine: "interpreter", DurationNs: time.Since(start).Nanoseconds()}
+	rr := &RunResult{Engine: "interpreter"}
 	resp.Run = rr
 	if err != nil {
 		rr.Error = err.Error()
 		resp.OK = false
 		return
 	}
+	rr.DurationNs = res.Duration.Nanoseconds()
 	rr.OK = res.Run.OK
 	rr.Errno = res.Run.Errno
 	rr.Error = res.Run.Error

@@ -105,11 +105,23 @@ func classicRecord(in *record.In, out *record.Out) *record.Out {
 }
 
 // createMaps checks the record's maps the way loading it would create
-// them, before the program: BPF_MAP_CREATE's rules, then the updates of
-// the initial entries. A map the kernel refuses fails the record at the
-// map_create stage, as in the oracle's answers; a type the runtime does
-// not model is left to the verifier (which only needs its spec).
+// them (mapCreateError); a refused map fails the record at the
+// map_create stage, as in the oracle's answers.
 func createMaps(in *record.In, out *record.Out) bool {
+	i, errno, msg := mapCreateError(in)
+	if errno == 0 {
+		return true
+	}
+	out.OK, out.Errno, out.Error, out.Stage = false, int(errno), fmt.Sprintf("map %d: %s", i, msg), "map_create"
+	return false
+}
+
+// mapCreateError creates a record's maps, before the program, as
+// loading it does: BPF_MAP_CREATE's rules, then the updates of the
+// initial entries. It returns the index, errno and reason of the first
+// map the kernel would refuse, or errno 0. A type the runtime does not
+// model is left to the verifier (which only needs its spec).
+func mapCreateError(in *record.In) (int, maps.Errno, string) {
 	for i := range in.Maps {
 		_, err := maps.FromRecord(&in.Maps[i])
 		if err == nil {
@@ -121,16 +133,12 @@ func createMaps(in *record.In, out *record.Out) bool {
 		case errors.As(err, &ce) && ce.Unmodelled:
 			continue
 		case errors.As(err, &ce):
-			out.Error = fmt.Sprintf("map %d: BPF_MAP_CREATE: %s (%s)", i, ce.Errno, ce.Msg)
-			errno = ce.Errno
+			return i, ce.Errno, fmt.Sprintf("BPF_MAP_CREATE: %s (%s)", ce.Errno, ce.Msg)
 		case errors.As(err, &errno):
-			out.Error = fmt.Sprintf("map %d: %v", i, err)
+			return i, errno, err.Error()
 		default:
-			out.Error = fmt.Sprintf("map %d: %v", i, err)
-			errno = maps.EINVAL
+			return i, maps.EINVAL, err.Error()
 		}
-		out.OK, out.Errno, out.Stage = false, int(errno), "map_create"
-		return false
 	}
-	return true
+	return 0, 0, ""
 }

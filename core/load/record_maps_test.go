@@ -2,6 +2,7 @@ package load
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/bpfplay/bpfplay/core/record"
@@ -39,5 +40,19 @@ func TestRecordMapCreate(t *testing.T) {
 				t.Errorf("stage %q, want map_create", out.Stage)
 			}
 		})
+	}
+}
+
+// TestLoadMapCreate: the playground's load refuses a map the kernel
+// would, naming it, before verifying.
+func TestLoadMapCreate(t *testing.T) {
+	resp := Load(context.Background(), &Request{Source: Source{Text: "r1 = map[cpus] ll\nr0 = 0\nexit"}, ProgType: "xdp",
+		Maps: []record.Map{{Name: "cpus", Type: "cpumap", KeySize: 4, ValueSize: 12, MaxEntries: 4}}})
+	if resp.OK || len(resp.Diagnostics) == 0 {
+		t.Fatalf("loaded: %+v", resp)
+	}
+	d := resp.Diagnostics[0]
+	if d.Stage != "maps" || !strings.Contains(d.Message, `map "cpus": BPF_MAP_CREATE: EINVAL`) || resp.Verifier != nil {
+		t.Errorf("diagnostic %+v (verifier %+v)", d, resp.Verifier)
 	}
 }
