@@ -12,6 +12,11 @@ func (v *verifier) prepareMaps() error {
 func newMapInfo(m *Map) *mapInfo {
 	mi := &mapInfo{Map: *m}
 	mi.typ, _ = mapTypeByName(m.Type)
+	if mi.typ == mapDevmap || mi.typ == mapDevmapHash {
+		// Linux creates device maps read-only for programs: a lookup
+		// hands out the device's own ifindex.
+		mi.Flags |= bpfFRdonlyProg
+	}
 	if m.Inner != nil {
 		mi.inner = newMapInfo(m.Inner)
 	}
