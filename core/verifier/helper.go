@@ -555,7 +555,13 @@ func (v *verifier) checkFuncArg(arg int, meta *callArgMeta, fn *proto.Proto) err
 		v.verbose("string is not zero-terminated\n")
 		return errEINVAL
 	case proto.ArgPtrToKptr:
-		v.verbose("R%d has no valid kptr\n", regno)
+		// A kptr lives in a map value described by BTF; the runtime's
+		// maps have none.
+		if !reg.varOff.IsConst() {
+			v.verbose("R%d doesn't have constant offset. kptr has to be at the constant offset\n", regno)
+			return errEACCES
+		}
+		v.verbose("map '%s' has to have BTF in order to use bpf_kptr_xchg\n", reg.mapPtr.Name)
 		return errEACCES
 	}
 	return nil
