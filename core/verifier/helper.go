@@ -86,6 +86,9 @@ const bpfMaxVarSiz = 1 << 29
 // funcIDName is the kernel's name of a helper ("bpf_map_lookup_elem"),
 // or "unknown" outside the known range.
 func funcIDName(id int32) string {
+	if id == 0 {
+		return "bpf_unspec" // BPF_FUNC_unspec
+	}
 	if id > 0 && id <= int32(isa.MaxHelper6_1) {
 		return "bpf_" + isa.HelperID(id).Name()
 	}

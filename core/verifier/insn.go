@@ -138,6 +138,10 @@ var opcodeTable = func() [256]bool {
 		}
 	}
 	t[clsJMP|opJA] = true
+	// JMP32|JA is gotol (cpu v4: a 32-bit offset in imm), which Debian's
+	// 6.1.192 takes (the opcode sweep: "06 zero" is accepted, "06 imm1"
+	// jumps over an instruction).
+	t[clsJMP32|opJA] = true
 	t[clsJMP|opCALL] = true
 	t[clsJMP|opEXIT] = true
 	for _, sz := range []uint8{szB, szH, szW, szDW} {

@@ -436,11 +436,11 @@ func (v *verifier) checkAtomic(insnIdx int, in insn) error {
 	switch uint8(in.imm) {
 	case opADD, opADD | atomicFetch, opAND, opAND | atomicFetch, opOR, opOR | atomicFetch, opXOR, opXOR | atomicFetch, atomicXchg, atomicCmpxchg:
 		if in.imm>>8 != 0 {
-			v.verbose("BPF_ATOMIC uses invalid atomic opcode %02x\n", in.imm)
+			v.verbose("BPF_ATOMIC uses invalid atomic opcode %02x\n", uint32(in.imm))
 			return errEINVAL
 		}
 	default:
-		v.verbose("BPF_ATOMIC uses invalid atomic opcode %02x\n", in.imm)
+		v.verbose("BPF_ATOMIC uses invalid atomic opcode %02x\n", uint32(in.imm))
 		return errEINVAL
 	}
 	if in.size() != szW && in.size() != szDW {

@@ -113,6 +113,17 @@ func (p *Printer) linux61(b *strings.Builder, pc int, ins isa.Instruction) bool 
 	}
 }
 
+// linux61Bug reports the instructions 6.1's printer shows as "BUG_<code>":
+// an atomic (word or double word) whose imm names no atomic operation.
+func linux61Bug(ins isa.Instruction) bool {
+	op := ins.OpCode
+	if op.Class() != isa.StXClass || op.Mode() != isa.AtomicMode || (op.Size() != isa.Word && op.Size() != isa.DWord) {
+		return false
+	}
+	var b strings.Builder
+	return !linux61Atomic(&b, ins)
+}
+
 func linux61Atomic(b *strings.Builder, ins isa.Instruction) bool {
 	size := sizeNames[ins.OpCode.Size()]
 	bits := ""

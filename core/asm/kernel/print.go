@@ -171,6 +171,11 @@ func (i Insn) String() string { return (&Printer{}).Insn(0, isa.Instruction(i)) 
 // write prints ins to b in p's style.
 func (p *Printer) write(b *strings.Builder, pc int, ins isa.Instruction) {
 	if p.Style == Linux61 {
+		if linux61Bug(ins) {
+			// The kernel's printer has no words for it either.
+			fmt.Fprintf(b, "BUG_%02x", uint8(ins.OpCode))
+			return
+		}
 		fmt.Fprintf(b, "(%02x) ", uint8(ins.OpCode))
 		if p.linux61(b, pc, ins) {
 			return
