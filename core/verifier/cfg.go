@@ -191,8 +191,21 @@ func (v *verifier) resolveLdimm64(i int) error {
 	case 0:
 		return nil
 	case pseudoBTFID:
-		// needs the kernel's BTF: kernel variables are unknown to bpfplay
-		v.verbose("ldimm64 insn specifies invalid btf_id %d.\n", in.imm)
+		// A kernel variable by BTF id (in a module's BTF when the second
+		// half holds its fd). bpfplay has neither the kernel's BTF nor
+		// module BTF objects: a module fd is never one, an id outside
+		// the type table is not found, and any other id is taken to name
+		// a type that is not a variable (vmlinux's low ids are base
+		// types, structs, ...; its variables cannot be resolved here).
+		switch {
+		case next.imm != 0:
+			v.verbose("invalid module BTF object FD specified.\n")
+			return errEINVAL
+		case in.imm < 0:
+			v.verbose("ldimm64 insn specifies invalid btf_id %d.\n", in.imm)
+			return errno(2) // ENOENT
+		}
+		v.verbose("pseudo btf_id %d in ldimm64 isn't KIND_VAR.\n", in.imm)
 		return errEINVAL
 	case pseudoFunc:
 		aux.ptrType = ptrToFunc
