@@ -428,6 +428,9 @@ func (v *verifier) check() error {
 		err = v.checkSubprogs()
 	}
 	if err == nil {
+		err = v.checkAbnormalReturn()
+	}
+	if err == nil {
 		err = v.checkAttachBTFID()
 	}
 	if err == nil {
@@ -472,6 +475,24 @@ func (v *verifier) printStats() {
 	}
 	v.verbose("processed %d insns (limit %d) max_states_per_insn %d total_states %d peak_states %d mark_read %d\n",
 		v.insnProcessed, complexityLimitInsns, v.maxStatesPerInsn, v.totalStates, v.peakStates, v.longestMarkReadWalk)
+}
+
+// checkAbnormalReturn is what check_btf_info does for a program loaded
+// without BTF func info (bpfplay's programs never carry it): a
+// subprogram may not end the program from inside, by a tail call or by
+// a failing legacy packet load.
+func (v *verifier) checkAbnormalReturn() error {
+	for i := 1; i < len(v.subprogs); i++ {
+		switch {
+		case v.subprogs[i].hasLdAbs:
+			v.verbose("LD_ABS is not allowed in subprogs without BTF\n")
+			return errEINVAL
+		case v.subprogs[i].hasTailCall:
+			v.verbose("tail_call is not allowed in subprogs without BTF\n")
+			return errEINVAL
+		}
+	}
+	return nil
 }
 
 // checkAttachBTFID handles the program types that need BTF to attach;
