@@ -2,7 +2,6 @@ package verifier
 
 import (
 	"fmt"
-	"os"
 	"testing"
 
 	"github.com/bpfplay/bpfplay/core/asm/kernel"
@@ -78,34 +77,4 @@ func argSweepCases(t *testing.T) []messageCase {
 
 // TestArgSweep compares verdict, errno, error line and log with Linux's
 // for every helper and kind of argument.
-func TestArgSweep(t *testing.T) {
-	cases := argSweepCases(t)
-	if p := os.Getenv("BPFPLAY_ORACLE_INPUT"); p != "" {
-		f, err := os.Create(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		w := record.NewWriter(f)
-		for _, c := range cases {
-			w.Write(c.in)
-		}
-		f.Close()
-		t.Logf("wrote %d programs to %s for the kernel oracle", len(cases), p)
-		return
-	}
-	if p := os.Getenv("BPFPLAY_ORACLE_OUTPUT"); p != "" {
-		writeAnswers(t, cases, p, argSweepAnswers, false)
-		return
-	}
-	answers := readAnswers(t, argSweepAnswers)
-	if len(answers) != len(cases) {
-		t.Fatalf("%d answers for %d cases: refresh %s", len(answers), len(cases), argSweepAnswers)
-	}
-	for _, c := range cases {
-		a := answers[c.in.Name]
-		if a == nil {
-			t.Fatalf("no kernel answer for %q", c.in.Name)
-		}
-		t.Run(c.in.Name[len("bpfplay/arg sweep: "):], func(t *testing.T) { compareAnswer(t, c.in, false, a) })
-	}
-}
+func TestArgSweep(t *testing.T) { runSweep(t, argSweepCases(t), argSweepAnswers, false) }

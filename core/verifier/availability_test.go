@@ -3,7 +3,6 @@ package verifier
 import (
 	"encoding/binary"
 	"fmt"
-	"os"
 	"testing"
 
 	"github.com/bpfplay/bpfplay/core/record"
@@ -64,41 +63,5 @@ func availabilityCases() []messageCase {
 // TestHelperAvailability compares verdict, errno, error line,
 // insns_processed and xlated with Linux's for every (type, helper).
 func TestHelperAvailability(t *testing.T) {
-	cases := availabilityCases()
-	if p := os.Getenv("BPFPLAY_ORACLE_INPUT"); p != "" {
-		f, err := os.Create(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		w := record.NewWriter(f)
-		for _, c := range cases {
-			w.Write(c.in)
-		}
-		f.Close()
-		t.Logf("wrote %d programs to %s for the kernel oracle", len(cases), p)
-		return
-	}
-	if p := os.Getenv("BPFPLAY_ORACLE_OUTPUT"); p != "" {
-		writeAnswers(t, cases, p, availabilityAnswers, false)
-		return
-	}
-	answers := readAnswers(t, availabilityAnswers)
-	if len(answers) != len(cases) {
-		t.Fatalf("%d answers for %d cases: refresh %s", len(answers), len(cases), availabilityAnswers)
-	}
-	for _, c := range cases {
-		a := answers[c.in.Name]
-		if a == nil {
-			t.Fatalf("no kernel answer for %q", c.in.Name)
-		}
-		t.Run(c.in.Name[len("bpfplay/availability: "):], func(t *testing.T) {
-			compareAnswer(t, c.in, false, a)
-			if c.in.Unpriv {
-				if a.Unpriv == nil {
-					t.Fatalf("no unprivileged kernel answer")
-				}
-				compareAnswer(t, c.in, true, a.Unpriv)
-			}
-		})
-	}
+	runSweep(t, availabilityCases(), availabilityAnswers, false)
 }

@@ -2,7 +2,6 @@ package verifier
 
 import (
 	"fmt"
-	"os"
 	"strings"
 	"testing"
 
@@ -63,34 +62,4 @@ func callSweepCases(t *testing.T) []messageCase {
 
 // TestCallSweep compares verdict, errno, error line, log and xlated
 // with Linux's for every call chain of the sweep.
-func TestCallSweep(t *testing.T) {
-	cases := callSweepCases(t)
-	if p := os.Getenv("BPFPLAY_ORACLE_INPUT"); p != "" {
-		f, err := os.Create(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		w := record.NewWriter(f)
-		for _, c := range cases {
-			w.Write(c.in)
-		}
-		f.Close()
-		t.Logf("wrote %d programs to %s for the kernel oracle", len(cases), p)
-		return
-	}
-	if p := os.Getenv("BPFPLAY_ORACLE_OUTPUT"); p != "" {
-		writeAnswers(t, cases, p, callSweepAnswers, true)
-		return
-	}
-	answers := readAnswers(t, callSweepAnswers)
-	if len(answers) != len(cases) {
-		t.Fatalf("%d answers for %d cases: refresh %s", len(answers), len(cases), callSweepAnswers)
-	}
-	for _, c := range cases {
-		a := answers[c.in.Name]
-		if a == nil {
-			t.Fatalf("no kernel answer for %q", c.in.Name)
-		}
-		t.Run(c.in.Name[len("bpfplay/call sweep: "):], func(t *testing.T) { compareAnswer(t, c.in, false, a) })
-	}
-}
+func TestCallSweep(t *testing.T) { runSweep(t, callSweepCases(t), callSweepAnswers, true) }

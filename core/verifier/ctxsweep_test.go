@@ -3,7 +3,6 @@ package verifier
 import (
 	"encoding/binary"
 	"fmt"
-	"os"
 	"testing"
 
 	"github.com/bpfplay/bpfplay/core/progtype"
@@ -110,42 +109,4 @@ func ctxSweepCases() []messageCase {
 
 // TestCtxSweep compares verdict, errno, error line, insns_processed and
 // the xlated program with Linux's for every context access of the sweep.
-func TestCtxSweep(t *testing.T) {
-	cases := ctxSweepCases()
-	if p := os.Getenv("BPFPLAY_ORACLE_INPUT"); p != "" {
-		f, err := os.Create(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		w := record.NewWriter(f)
-		for _, c := range cases {
-			w.Write(c.in)
-		}
-		f.Close()
-		t.Logf("wrote %d programs to %s for the kernel oracle", len(cases), p)
-		return
-	}
-	if p := os.Getenv("BPFPLAY_ORACLE_OUTPUT"); p != "" {
-		writeAnswers(t, cases, p, ctxSweepAnswers, false)
-		return
-	}
-	answers := readAnswers(t, ctxSweepAnswers)
-	if len(answers) != len(cases) {
-		t.Fatalf("%d answers for %d cases: refresh %s", len(answers), len(cases), ctxSweepAnswers)
-	}
-	for _, c := range cases {
-		a := answers[c.in.Name]
-		if a == nil {
-			t.Fatalf("no kernel answer for %q", c.in.Name)
-		}
-		t.Run(c.in.Name[len("bpfplay/ctx sweep: "):], func(t *testing.T) {
-			compareAnswer(t, c.in, false, a)
-			if c.in.Unpriv {
-				if a.Unpriv == nil {
-					t.Fatalf("no unprivileged kernel answer")
-				}
-				compareAnswer(t, c.in, true, a.Unpriv)
-			}
-		})
-	}
-}
+func TestCtxSweep(t *testing.T) { runSweep(t, ctxSweepCases(), ctxSweepAnswers, false) }

@@ -3,7 +3,6 @@ package verifier
 import (
 	"encoding/binary"
 	"fmt"
-	"os"
 	"testing"
 
 	"github.com/bpfplay/bpfplay/core/record"
@@ -75,34 +74,4 @@ func ldImmSweepCases() []messageCase {
 
 // TestLdImmSweep compares verdict, errno, error line, log and xlated
 // with Linux's for every ld_imm64 form of the sweep.
-func TestLdImmSweep(t *testing.T) {
-	cases := ldImmSweepCases()
-	if p := os.Getenv("BPFPLAY_ORACLE_INPUT"); p != "" {
-		f, err := os.Create(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		w := record.NewWriter(f)
-		for _, c := range cases {
-			w.Write(c.in)
-		}
-		f.Close()
-		t.Logf("wrote %d programs to %s for the kernel oracle", len(cases), p)
-		return
-	}
-	if p := os.Getenv("BPFPLAY_ORACLE_OUTPUT"); p != "" {
-		writeAnswers(t, cases, p, ldImmSweepAnswers, true)
-		return
-	}
-	answers := readAnswers(t, ldImmSweepAnswers)
-	if len(answers) != len(cases) {
-		t.Fatalf("%d answers for %d cases: refresh %s", len(answers), len(cases), ldImmSweepAnswers)
-	}
-	for _, c := range cases {
-		a := answers[c.in.Name]
-		if a == nil {
-			t.Fatalf("no kernel answer for %q", c.in.Name)
-		}
-		t.Run(c.in.Name[len("bpfplay/ldimm sweep: "):], func(t *testing.T) { compareAnswer(t, c.in, false, a) })
-	}
-}
+func TestLdImmSweep(t *testing.T) { runSweep(t, ldImmSweepCases(), ldImmSweepAnswers, true) }

@@ -2,7 +2,6 @@ package verifier
 
 import (
 	"fmt"
-	"os"
 	"testing"
 
 	"github.com/bpfplay/bpfplay/core/asm/kernel"
@@ -72,34 +71,4 @@ func loopSweepCases(t *testing.T) []messageCase {
 
 // TestLoopSweep compares verdict, errno, statistics and log with Linux's
 // for every loop of the sweep.
-func TestLoopSweep(t *testing.T) {
-	cases := loopSweepCases(t)
-	if p := os.Getenv("BPFPLAY_ORACLE_INPUT"); p != "" {
-		f, err := os.Create(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		w := record.NewWriter(f)
-		for _, c := range cases {
-			w.Write(c.in)
-		}
-		f.Close()
-		t.Logf("wrote %d programs to %s for the kernel oracle", len(cases), p)
-		return
-	}
-	if p := os.Getenv("BPFPLAY_ORACLE_OUTPUT"); p != "" {
-		writeAnswers(t, cases, p, loopSweepAnswers, true)
-		return
-	}
-	answers := readAnswers(t, loopSweepAnswers)
-	if len(answers) != len(cases) {
-		t.Fatalf("%d answers for %d cases: refresh %s", len(answers), len(cases), loopSweepAnswers)
-	}
-	for _, c := range cases {
-		a := answers[c.in.Name]
-		if a == nil {
-			t.Fatalf("no kernel answer for %q", c.in.Name)
-		}
-		t.Run(c.in.Name[len("bpfplay/loop sweep: "):], func(t *testing.T) { compareAnswer(t, c.in, false, a) })
-	}
-}
+func TestLoopSweep(t *testing.T) { runSweep(t, loopSweepCases(t), loopSweepAnswers, true) }

@@ -3,7 +3,6 @@ package verifier
 import (
 	"encoding/binary"
 	"fmt"
-	"os"
 	"testing"
 
 	"github.com/bpfplay/bpfplay/core/record"
@@ -63,34 +62,4 @@ func opcodeSweepCases() []messageCase {
 
 // TestOpcodeSweep compares verdict, errno, error line and log with
 // Linux's for every opcode and field variant.
-func TestOpcodeSweep(t *testing.T) {
-	cases := opcodeSweepCases()
-	if p := os.Getenv("BPFPLAY_ORACLE_INPUT"); p != "" {
-		f, err := os.Create(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		w := record.NewWriter(f)
-		for _, c := range cases {
-			w.Write(c.in)
-		}
-		f.Close()
-		t.Logf("wrote %d programs to %s for the kernel oracle", len(cases), p)
-		return
-	}
-	if p := os.Getenv("BPFPLAY_ORACLE_OUTPUT"); p != "" {
-		writeAnswers(t, cases, p, opcodeSweepAnswers, true)
-		return
-	}
-	answers := readAnswers(t, opcodeSweepAnswers)
-	if len(answers) != len(cases) {
-		t.Fatalf("%d answers for %d cases: refresh %s", len(answers), len(cases), opcodeSweepAnswers)
-	}
-	for _, c := range cases {
-		a := answers[c.in.Name]
-		if a == nil {
-			t.Fatalf("no kernel answer for %q", c.in.Name)
-		}
-		t.Run(c.in.Name[len("bpfplay/opcode sweep: "):], func(t *testing.T) { compareAnswer(t, c.in, false, a) })
-	}
-}
+func TestOpcodeSweep(t *testing.T) { runSweep(t, opcodeSweepCases(), opcodeSweepAnswers, true) }

@@ -2,7 +2,6 @@ package verifier
 
 import (
 	"fmt"
-	"os"
 	"testing"
 
 	"github.com/bpfplay/bpfplay/core/asm/kernel"
@@ -71,40 +70,4 @@ func ptrSweepCases(t *testing.T) []messageCase {
 
 // TestPtrSweep compares both verdicts, errnos, error lines, whole logs
 // and the xlated programs with Linux's for every program of the sweep.
-func TestPtrSweep(t *testing.T) {
-	cases := ptrSweepCases(t)
-	if p := os.Getenv("BPFPLAY_ORACLE_INPUT"); p != "" {
-		f, err := os.Create(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		w := record.NewWriter(f)
-		for _, c := range cases {
-			w.Write(c.in)
-		}
-		f.Close()
-		t.Logf("wrote %d programs to %s for the kernel oracle", len(cases), p)
-		return
-	}
-	if p := os.Getenv("BPFPLAY_ORACLE_OUTPUT"); p != "" {
-		writeAnswers(t, cases, p, ptrSweepAnswers, true)
-		return
-	}
-	answers := readAnswers(t, ptrSweepAnswers)
-	if len(answers) != len(cases) {
-		t.Fatalf("%d answers for %d cases: refresh %s", len(answers), len(cases), ptrSweepAnswers)
-	}
-	for _, c := range cases {
-		a := answers[c.in.Name]
-		if a == nil {
-			t.Fatalf("no kernel answer for %q", c.in.Name)
-		}
-		t.Run(c.in.Name[len("bpfplay/ptr sweep: "):], func(t *testing.T) {
-			compareAnswer(t, c.in, false, a)
-			if a.Unpriv == nil {
-				t.Fatalf("no unprivileged kernel answer")
-			}
-			compareAnswer(t, c.in, true, a.Unpriv)
-		})
-	}
-}
+func TestPtrSweep(t *testing.T) { runSweep(t, ptrSweepCases(t), ptrSweepAnswers, true) }

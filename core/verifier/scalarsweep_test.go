@@ -2,7 +2,6 @@ package verifier
 
 import (
 	"fmt"
-	"os"
 	"testing"
 
 	"github.com/bpfplay/bpfplay/core/asm/kernel"
@@ -99,34 +98,4 @@ var sweepCmps = []string{"==", "!=", ">", ">=", "<", "<=", "s>", "s>=", "s<", "s
 
 // TestScalarSweep compares verdict, errno, error line, statistics and
 // the whole log with Linux's for every program of the sweep.
-func TestScalarSweep(t *testing.T) {
-	cases := scalarSweepCases(t)
-	if p := os.Getenv("BPFPLAY_ORACLE_INPUT"); p != "" {
-		f, err := os.Create(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		w := record.NewWriter(f)
-		for _, c := range cases {
-			w.Write(c.in)
-		}
-		f.Close()
-		t.Logf("wrote %d programs to %s for the kernel oracle", len(cases), p)
-		return
-	}
-	if p := os.Getenv("BPFPLAY_ORACLE_OUTPUT"); p != "" {
-		writeAnswers(t, cases, p, scalarSweepAnswers, true)
-		return
-	}
-	answers := readAnswers(t, scalarSweepAnswers)
-	if len(answers) != len(cases) {
-		t.Fatalf("%d answers for %d cases: refresh %s", len(answers), len(cases), scalarSweepAnswers)
-	}
-	for _, c := range cases {
-		a := answers[c.in.Name]
-		if a == nil {
-			t.Fatalf("no kernel answer for %q", c.in.Name)
-		}
-		t.Run(c.in.Name[len("bpfplay/scalar sweep: "):], func(t *testing.T) { compareAnswer(t, c.in, false, a) })
-	}
-}
+func TestScalarSweep(t *testing.T) { runSweep(t, scalarSweepCases(t), scalarSweepAnswers, true) }

@@ -2,7 +2,6 @@ package verifier
 
 import (
 	"fmt"
-	"os"
 	"testing"
 
 	"github.com/bpfplay/bpfplay/core/asm/kernel"
@@ -60,40 +59,4 @@ func stackSweepCases(t *testing.T) []messageCase {
 
 // TestStackSweep compares both verdicts, errnos, error lines and whole
 // logs with Linux's for every program of the sweep.
-func TestStackSweep(t *testing.T) {
-	cases := stackSweepCases(t)
-	if p := os.Getenv("BPFPLAY_ORACLE_INPUT"); p != "" {
-		f, err := os.Create(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		w := record.NewWriter(f)
-		for _, c := range cases {
-			w.Write(c.in)
-		}
-		f.Close()
-		t.Logf("wrote %d programs to %s for the kernel oracle", len(cases), p)
-		return
-	}
-	if p := os.Getenv("BPFPLAY_ORACLE_OUTPUT"); p != "" {
-		writeAnswers(t, cases, p, stackSweepAnswers, true)
-		return
-	}
-	answers := readAnswers(t, stackSweepAnswers)
-	if len(answers) != len(cases) {
-		t.Fatalf("%d answers for %d cases: refresh %s", len(answers), len(cases), stackSweepAnswers)
-	}
-	for _, c := range cases {
-		a := answers[c.in.Name]
-		if a == nil {
-			t.Fatalf("no kernel answer for %q", c.in.Name)
-		}
-		t.Run(c.in.Name[len("bpfplay/stack sweep: "):], func(t *testing.T) {
-			compareAnswer(t, c.in, false, a)
-			if a.Unpriv == nil {
-				t.Fatalf("no unprivileged kernel answer")
-			}
-			compareAnswer(t, c.in, true, a.Unpriv)
-		})
-	}
-}
+func TestStackSweep(t *testing.T) { runSweep(t, stackSweepCases(t), stackSweepAnswers, true) }
