@@ -11,7 +11,8 @@ import (
 // The argument sweep: every helper called with all five argument
 // registers of one kind — zero, a small constant, initialised or
 // uninitialised stack, the context, a map, a map value, a packet
-// pointer — from an XDP and a kprobe program. Linux checks arguments in
+// pointer — from an XDP, a kprobe and a socket filter program (the
+// latter also unprivileged). Linux checks arguments in
 // order and names the first that does not fit: the table pins what each
 // helper's arguments accept, with the kernel's wording. The kernel's
 // answers (testdata/arg-sweep.answers.jsonl.gz):
@@ -49,7 +50,7 @@ func argSweepCases(t *testing.T) []messageCase {
 	}
 	m := record.Map{Name: "m", Type: "array", KeySize: 4, ValueSize: 64, MaxEntries: 1}
 	var cases []messageCase
-	for _, pt := range []string{"xdp", "kprobe"} {
+	for _, pt := range []string{"xdp", "kprobe", "socket_filter"} {
 		for _, k := range kinds {
 			if k.xdpOnly && pt != "xdp" {
 				continue
@@ -60,7 +61,10 @@ func argSweepCases(t *testing.T) []messageCase {
 				if err != nil {
 					t.Fatalf("%v\n%s", err, src)
 				}
-				in := &record.In{Name: fmt.Sprintf("bpfplay/arg sweep: %s %s %d", pt, k.name, h), ProgType: pt, Insns: l.Program.Encode()}
+				// Socket filters also load unprivileged (fewer helpers,
+				// stricter pointer rules).
+				in := &record.In{Name: fmt.Sprintf("bpfplay/arg sweep: %s %s %d", pt, k.name, h), ProgType: pt, Insns: l.Program.Encode(),
+					Unpriv: pt == "socket_filter"}
 				if len(l.MapRefs) > 0 {
 					mm := m
 					for _, r := range l.MapRefs {
