@@ -62,19 +62,7 @@ func (a *ArrayMap) Update(key, value []byte, flags uint64) error {
 func (a *ArrayMap) Delete(key []byte) error { return EINVAL }
 
 // NextKey walks indexes in order; a key out of range restarts at 0.
-func (a *ArrayMap) NextKey(key []byte) ([]byte, error) {
-	if key == nil {
-		return putIndex(0), nil
-	}
-	i := keyIndex(key)
-	if i >= a.spec.MaxEntries {
-		return putIndex(0), nil
-	}
-	if i == a.spec.MaxEntries-1 {
-		return nil, ENOENT
-	}
-	return putIndex(i + 1), nil
-}
+func (a *ArrayMap) NextKey(key []byte) ([]byte, error) { return indexNextKey(key, a.spec.MaxEntries) }
 
 // Storage returns the whole value area (element i at i*round_up(vs,8)).
 func (a *ArrayMap) Storage() []byte { return a.data }

@@ -49,20 +49,14 @@ func (c *CPUMapMap) Lookup(key []byte) []byte {
 	return c.slots[i]
 }
 
-// Update sets a slot, checked in the kernel's order: flags, index,
-// NOEXIST (slots always exist), queue size, the CPU; a queue size of 0
+// Update sets a slot, checked in the kernel's order: slotUpdate's
+// checks, then the queue size and the CPU; a queue size of 0
 // empties the slot. A program fd (value_size 8) is refused: the runtime
 // has no programs to attach to a CPU.
 func (c *CPUMapMap) Update(key, value []byte, flags uint64) error {
-	if flags > Exist {
-		return EINVAL
-	}
-	i := keyIndex(key)
-	if i >= c.spec.MaxEntries {
-		return E2BIG
-	}
-	if flags == NoExist {
-		return EEXIST
+	i, err := slotUpdate(key, flags, c.spec.MaxEntries)
+	if err != nil {
+		return err
 	}
 	qsize := binary.LittleEndian.Uint32(value)
 	if qsize > cpumapMaxQsize {
@@ -93,12 +87,4 @@ func (c *CPUMapMap) Delete(key []byte) error {
 }
 
 // NextKey walks the indexes.
-func (c *CPUMapMap) NextKey(key []byte) ([]byte, error) {
-	if key == nil || keyIndex(key) >= c.spec.MaxEntries {
-		return putIndex(0), nil
-	}
-	if keyIndex(key) == c.spec.MaxEntries-1 {
-		return nil, ENOENT
-	}
-	return putIndex(keyIndex(key) + 1), nil
-}
+func (c *CPUMapMap) NextKey(key []byte) ([]byte, error) { return indexNextKey(key, c.spec.MaxEntries) }

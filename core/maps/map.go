@@ -194,4 +194,36 @@ func keyIndex(key []byte) uint32 {
 
 func putIndex(i uint32) []byte { return []byte{byte(i), byte(i >> 8), byte(i >> 16), byte(i >> 24)} }
 
+// indexNextKey is BPF_MAP_GET_NEXT_KEY of the maps whose keys are the
+// indexes 0 .. max-1 (arrays, program and perf event arrays, devmap,
+// cpumap): the first index after key, the first one for no key or one
+// out of range, ENOENT after the last.
+func indexNextKey(key []byte, max uint32) ([]byte, error) {
+	if key == nil || keyIndex(key) >= max {
+		return putIndex(0), nil
+	}
+	if keyIndex(key) == max-1 {
+		return nil, ENOENT
+	}
+	return putIndex(keyIndex(key) + 1), nil
+}
+
+// slotUpdate checks an update of an index-keyed map of slots (program
+// array, devmap, cpumap) in the kernel's order: flags above BPF_EXIST,
+// an index out of range (E2BIG), BPF_NOEXIST (the slots always exist).
+// It returns the slot's index.
+func slotUpdate(key []byte, flags uint64, max uint32) (uint32, error) {
+	if flags > Exist {
+		return 0, EINVAL
+	}
+	i := keyIndex(key)
+	if i >= max {
+		return 0, E2BIG
+	}
+	if flags == NoExist {
+		return 0, EEXIST
+	}
+	return i, nil
+}
+
 func roundUp8(n uint32) uint32 { return (n + 7) &^ 7 }

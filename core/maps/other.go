@@ -181,15 +181,9 @@ func (d *DevMapMap) Update(key, value []byte, flags uint64) error {
 	if d.hash != nil {
 		return d.hash.Update(key, value, flags)
 	}
-	if flags > Exist {
-		return EINVAL
-	}
-	i := keyIndex(key)
-	if i >= d.spec.MaxEntries {
-		return E2BIG
-	}
-	if flags == NoExist {
-		return EEXIST
+	i, err := slotUpdate(key, flags, d.spec.MaxEntries)
+	if err != nil {
+		return err
 	}
 	if keyIndex(value) == 0 {
 		d.slots[i] = nil
@@ -217,11 +211,5 @@ func (d *DevMapMap) NextKey(key []byte) ([]byte, error) {
 	if d.hash != nil {
 		return d.hash.NextKey(key)
 	}
-	if key == nil || keyIndex(key) >= d.spec.MaxEntries {
-		return putIndex(0), nil
-	}
-	if keyIndex(key) == d.spec.MaxEntries-1 {
-		return nil, ENOENT
-	}
-	return putIndex(keyIndex(key) + 1), nil
+	return indexNextKey(key, d.spec.MaxEntries)
 }

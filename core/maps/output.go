@@ -41,13 +41,7 @@ func (p *PerfEventArrayMap) Delete(key []byte) error { return ENOENT }
 
 // NextKey walks indexes like an array.
 func (p *PerfEventArrayMap) NextKey(key []byte) ([]byte, error) {
-	if key == nil || keyIndex(key) >= p.spec.MaxEntries {
-		return putIndex(0), nil
-	}
-	if keyIndex(key) == p.spec.MaxEntries-1 {
-		return nil, ENOENT
-	}
-	return putIndex(keyIndex(key) + 1), nil
+	return indexNextKey(key, p.spec.MaxEntries)
 }
 
 // BPF_F_CURRENT_CPU and the flag masks of bpf_perf_event_output.

@@ -31,15 +31,9 @@ func (p *ProgArrayMap) Lookup(key []byte) []byte { return nil }
 
 // Update sets a slot from userspace (value: program id).
 func (p *ProgArrayMap) Update(key, value []byte, flags uint64) error {
-	if flags > Exist {
-		return EINVAL
-	}
-	i := keyIndex(key)
-	if i >= p.spec.MaxEntries {
-		return E2BIG
-	}
-	if flags == NoExist {
-		return EEXIST
+	i, err := slotUpdate(key, flags, p.spec.MaxEntries)
+	if err != nil {
+		return err
 	}
 	id := keyIndex(value)
 	var prog any
@@ -78,14 +72,7 @@ func (p *ProgArrayMap) Delete(key []byte) error {
 
 // NextKey walks the indexes like an array.
 func (p *ProgArrayMap) NextKey(key []byte) ([]byte, error) {
-	if key == nil || keyIndex(key) >= p.spec.MaxEntries {
-		return putIndex(0), nil
-	}
-	i := keyIndex(key)
-	if i == p.spec.MaxEntries-1 {
-		return nil, ENOENT
-	}
-	return putIndex(i + 1), nil
+	return indexNextKey(key, p.spec.MaxEntries)
 }
 
 // Prog returns the program in slot i, or nil (missing entry: the tail
