@@ -56,6 +56,9 @@ func initDynptr(b []byte, data uint64, size uint32, typ uint32) {
 	binary.LittleEndian.PutUint32(b[12:], 0)
 }
 
+// at is the address of byte off of the dynptr's view.
+func (d dynptr) at(off uint32) uint64 { return d.data + uint64(d.offset) + uint64(off) }
+
 // checkOffLen: a view of n bytes at off must fit in the dynptr (E2BIG).
 func (d dynptr) checkOffLen(off, n uint64) bool {
 	return n <= uint64(d.size) && off <= uint64(d.size)-n
@@ -82,56 +85,46 @@ func dynptrFromMem(m Machine, a *[5]uint64) (uint64, error) {
 
 // dynptrRead is bpf_dynptr_read(dst, len, src, offset, flags).
 func dynptrRead(m Machine, a *[5]uint64) (uint64, error) {
-	d, _, err := loadDynptr(m, a[2])
-	if err != nil {
-		return 0, err
-	}
-	if d.data == 0 || a[4] != 0 {
-		return neg(maps.EINVAL), nil
-	}
-	if !d.checkOffLen(uint64(uint32(a[3])), a[1]) {
-		return neg(maps.E2BIG), nil
-	}
-	if a[1] == 0 {
-		return 0, nil
-	}
-	dst, err := m.Bytes(a[0], a[1], true)
-	if err != nil {
-		return 0, err
-	}
-	src, err := m.Bytes(d.data+uint64(d.offset)+uint64(uint32(a[3])), a[1], false)
-	if err != nil {
-		return 0, err
-	}
-	copy(dst, src)
-	return 0, nil
+	return dynptrCopy(m, a[2], uint32(a[3]), a[0], a[1], a[4], false)
 }
 
 // dynptrWrite is bpf_dynptr_write(dst, offset, src, len, flags): not
 // into a read-only dynptr (EINVAL).
 func dynptrWrite(m Machine, a *[5]uint64) (uint64, error) {
-	d, _, err := loadDynptr(m, a[0])
+	return dynptrCopy(m, a[0], uint32(a[1]), a[2], a[3], a[4], true)
+}
+
+// dynptrCopy copies n bytes between the dynptr at ptr (from its offset
+// off) and program memory at mem: into the dynptr when write is set.
+// A null dynptr, flags, or a write into a read-only one are EINVAL; a
+// view past the data is E2BIG.
+func dynptrCopy(m Machine, ptr uint64, off uint32, mem, n, flags uint64, write bool) (uint64, error) {
+	d, _, err := loadDynptr(m, ptr)
 	if err != nil {
 		return 0, err
 	}
-	if d.data == 0 || a[4] != 0 || d.rdonly {
+	if d.data == 0 || flags != 0 || (write && d.rdonly) {
 		return neg(maps.EINVAL), nil
 	}
-	if !d.checkOffLen(uint64(uint32(a[1])), a[3]) {
+	if !d.checkOffLen(uint64(off), n) {
 		return neg(maps.E2BIG), nil
 	}
-	if a[3] == 0 {
+	if n == 0 {
 		return 0, nil
 	}
-	src, err := m.Bytes(a[2], a[3], false)
+	view, err := m.Bytes(d.at(off), n, write)
 	if err != nil {
 		return 0, err
 	}
-	dst, err := m.Bytes(d.data+uint64(d.offset)+uint64(uint32(a[1])), a[3], true)
+	other, err := m.Bytes(mem, n, !write)
 	if err != nil {
 		return 0, err
 	}
-	copy(dst, src)
+	if write {
+		copy(view, other)
+	} else {
+		copy(other, view)
+	}
 	return 0, nil
 }
 
@@ -145,7 +138,7 @@ func dynptrData(m Machine, a *[5]uint64) (uint64, error) {
 	if d.data == 0 || d.rdonly || !d.checkOffLen(uint64(uint32(a[1])), a[2]) {
 		return 0, nil
 	}
-	return d.data + uint64(d.offset) + uint64(uint32(a[1])), nil
+	return d.at(uint32(a[1])), nil
 }
 
 // ringbufReserveDynptr is bpf_ringbuf_reserve_dynptr(map, size, flags,

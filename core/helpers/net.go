@@ -178,8 +178,7 @@ func redirectNeigh(m Machine, a *[5]uint64) (uint64, error) {
 	if a[3] != 0 || (a[1] != 0 && a[2] != redirNeighSize) || (a[1] == 0 && a[2] != 0) {
 		return tcActShot, nil
 	}
-	st := m.State()
-	st.Redirect.Ifindex, st.Redirect.Flags, st.Redirect.Map, st.Redirect.Set = uint32(a[0]), 0, nil, true
+	setRedirect(m, uint32(a[0]), 0)
 	return tcActRedirect, nil
 }
 
@@ -188,8 +187,7 @@ func redirectPeer(m Machine, a *[5]uint64) (uint64, error) {
 	if a[1] != 0 {
 		return tcActShot, nil
 	}
-	st := m.State()
-	st.Redirect.Ifindex, st.Redirect.Flags, st.Redirect.Map, st.Redirect.Set = uint32(a[0]), 0, nil, true
+	setRedirect(m, uint32(a[0]), 0)
 	return tcActRedirect, nil
 }
 

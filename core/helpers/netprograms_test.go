@@ -13,22 +13,16 @@ import (
 // program records with the kernel's full answer (verdict, log, xlated
 // program, test run, maps after it): core/verifier checks its verdicts,
 // logs and xlated programs on them, jit/native runs the kernel's xlated
-// programs natively. It comes from the same oracle run as
-// testdata/oracle.jsonl:
-//
-//	go test ./core/helpers -run TestOracle -oracle-in /tmp/h.jsonl
-//	scripts/oracle.sh /tmp/h.jsonl /tmp/h.out
-//	go test ./core/helpers -run TestOracle -oracle-trim /tmp/h.out
-//	go test ./core/helpers -run TestNetPrograms -oracle-trim /tmp/h.out
+// programs natively. TestOracle writes it from the same oracle output
+// as testdata/oracle.jsonl (-oracle-trim).
 
 const netPrograms = "testdata/net-programs.jsonl.gz"
 
-func TestNetPrograms(t *testing.T) {
-	if *oracleTrim == "" {
-		t.Skip("only writes " + netPrograms + " from an oracle run (-oracle-trim)")
-	}
+// writeNetPrograms writes testdata/net-programs.jsonl.gz from the
+// oracle's output (path).
+func writeNetPrograms(t *testing.T, path string) {
 	answers := map[string]map[string]any{}
-	f, err := os.Open(*oracleTrim)
+	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}

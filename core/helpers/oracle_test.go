@@ -21,10 +21,13 @@ import (
 //	go test ./core/helpers -run TestOracle -oracle-trim /tmp/h.out
 var (
 	oracleIn   = flag.String("oracle-in", "", "write the cases as oracle input to this file and stop")
-	oracleTrim = flag.String("oracle-trim", "", "trim this oracle output into testdata/oracle.jsonl")
+	oracleTrim = flag.String("oracle-trim", "", "trim this oracle output into testdata/oracle.jsonl and testdata/net-programs.jsonl.gz")
 )
 
 func TestOracle(t *testing.T) {
+	if *oracleTrim != "" {
+		writeNetPrograms(t, *oracleTrim)
+	}
 	ot.Run(t, append(append(append(helperCases(), moreHelperCases()...), newerHelperCases()...), append(append(append(flowDissectorCases(), ctxCases()...), resizeCases()...), append(append(xdpCtxCases(), skbCtxFieldCases()...), append(append(append(append(append(append(append(vlanCases(), adjustRoomCases()...), netCases()...), miscCases()...), tcCases()...), dynptrCases()...), tcSockCases()...), cgroupSkbCases()...)...)...)...), "testdata/oracle.jsonl", *oracleIn, *oracleTrim)
 }
 

@@ -278,19 +278,25 @@ const (
 func isXDP(m Machine) bool { return m.Run() != nil && m.Run().Type.Name == "xdp" }
 
 func redirect(m Machine, a *[5]uint64) (uint64, error) {
-	st := m.State()
 	if isXDP(m) {
 		if a[1] != 0 {
 			return xdpAborted, nil
 		}
-		st.Redirect.Ifindex, st.Redirect.Flags, st.Redirect.Map, st.Redirect.Set = uint32(a[0]), 0, nil, true
+		setRedirect(m, uint32(a[0]), 0)
 		return xdpRedirect, nil
 	}
 	if a[1]&^fIngress != 0 {
 		return tcActShot, nil
 	}
-	st.Redirect.Ifindex, st.Redirect.Flags, st.Redirect.Map, st.Redirect.Set = uint32(a[0]), a[1], nil, true
+	setRedirect(m, uint32(a[0]), a[1])
 	return tcActRedirect, nil
+}
+
+// setRedirect records where a redirect to an interface goes, for the
+// caller of the run (the program's verdict says whether it happens).
+func setRedirect(m Machine, ifindex uint32, flags uint64) {
+	st := m.State()
+	st.Redirect.Ifindex, st.Redirect.Flags, st.Redirect.Map, st.Redirect.Set = ifindex, flags, nil, true
 }
 
 const (

@@ -241,7 +241,7 @@ func tracePrintk(m Machine, a *[5]uint64) (uint64, error) {
 		return neg(maps.EINVAL), nil
 	}
 	f = f[:bytes.IndexByte(f, 0)]
-	if strings.Count(strings.ReplaceAll(string(f), "%%", ""), "%") > 3 {
+	if specifiers(f) > 3 {
 		return neg(maps.EINVAL), nil
 	}
 	text, extra, err := format(m, f, a[2:5])
@@ -291,17 +291,11 @@ func traceVprintk(m Machine, a *[5]uint64) (uint64, error) {
 		return neg(maps.EINVAL), nil
 	}
 	f = f[:end]
-	args := make([]uint64, dataLen/8)
-	if dataLen > 0 {
-		b, err := m.Bytes(a[2], dataLen, false)
-		if err != nil {
-			return 0, err
-		}
-		for i := range args {
-			args[i] = le64(b[8*i:])
-		}
+	args, err := readVarargs(m, a[2], dataLen)
+	if err != nil {
+		return 0, err
 	}
-	if strings.Count(strings.ReplaceAll(string(f), "%%", ""), "%") > len(args) {
+	if specifiers(f) > len(args) {
 		return neg(maps.EINVAL), nil
 	}
 	text, extra, err := format(m, f, args)
@@ -323,17 +317,11 @@ func snprintf(m Machine, a *[5]uint64) (uint64, error) {
 	if !ok {
 		return neg(maps.EINVAL), nil
 	}
-	args := make([]uint64, dataLen/8)
-	if dataLen > 0 {
-		b, err := m.Bytes(a[3], dataLen, false)
-		if err != nil {
-			return 0, err
-		}
-		for i := range args {
-			args[i] = le64(b[8*i:])
-		}
+	args, err := readVarargs(m, a[3], dataLen)
+	if err != nil {
+		return 0, err
 	}
-	if strings.Count(strings.ReplaceAll(string(f), "%%", ""), "%") > len(args) {
+	if specifiers(f) > len(args) {
 		return neg(maps.EINVAL), nil
 	}
 	text, extra, err := format(m, f, args)
@@ -355,3 +343,24 @@ func le64(b []byte) uint64 {
 	return uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
 		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
 }
+
+// readVarargs reads the u64 arguments of bpf_trace_vprintk and
+// bpf_snprintf: size bytes (a multiple of 8) at addr.
+func readVarargs(m Machine, addr, size uint64) ([]uint64, error) {
+	args := make([]uint64, size/8)
+	if size == 0 {
+		return args, nil
+	}
+	b, err := m.Bytes(addr, size, false)
+	if err != nil {
+		return nil, err
+	}
+	for i := range args {
+		args[i] = le64(b[8*i:])
+	}
+	return args, nil
+}
+
+// specifiers counts a format's conversions (each takes an argument;
+// "%%" takes none).
+func specifiers(f []byte) int { return strings.Count(strings.ReplaceAll(string(f), "%%", ""), "%") }

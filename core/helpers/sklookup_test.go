@@ -1,7 +1,6 @@
 package helpers_test
 
 import (
-	"encoding/binary"
 	"fmt"
 	"testing"
 
@@ -23,21 +22,13 @@ func TestSkLookupAssign(t *testing.T) {
 		Asm: "r6 = r1\n" + ot.Steps(assign(0), assign(1), assign(2), assign(3), assign(4),
 			"r0 = *(u64 *)(r6 +0)\nif r0 == 0 goto +1\nr0 = 1\n"),
 		Maps: []testrun.NamedMap{ot.ResMap()}}
-	in, err := c.Record()
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := testrun.Run(in, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := runCase(t, &c)
 	if res.Interp.Fault != nil {
 		t.Fatal(res.Interp.Fault)
 	}
 	want := []int64{0, 0, 0, 0, -22, 0}
 	for i, w := range want {
-		v := res.Maps[0].Lookup([]byte{byte(i), 0, 0, 0})
-		if got := int64(binary.LittleEndian.Uint64(v)); got != w {
+		if got := int64(resValue(res, i)); got != w {
 			t.Errorf("res[%d] = %d, want %d", i, got, w)
 		}
 	}

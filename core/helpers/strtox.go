@@ -1,6 +1,10 @@
 package helpers
 
-import "github.com/bpfplay/bpfplay/core/maps"
+import (
+	"encoding/binary"
+
+	"github.com/bpfplay/bpfplay/core/maps"
+)
 
 func init() {
 	reg("strtol", strtol)
@@ -114,7 +118,7 @@ func strtox(m Machine, a *[5]uint64, signed bool) (uint64, error) {
 	case signed && int64(v) < 0:
 		return neg(erange), nil
 	}
-	putLE64(res, v)
+	binary.LittleEndian.PutUint64(res, v)
 	return uint64(n), nil
 }
 
@@ -123,9 +127,3 @@ func strtol(m Machine, a *[5]uint64) (uint64, error) { return strtox(m, a, true)
 
 // strtoul is bpf_strtoul(buf, buf_len, flags, res): a '-' is EINVAL.
 func strtoul(m Machine, a *[5]uint64) (uint64, error) { return strtox(m, a, false) }
-
-func putLE64(b []byte, v uint64) {
-	for i := 0; i < 8; i++ {
-		b[i] = byte(v >> (8 * i))
-	}
-}
