@@ -35,8 +35,7 @@ type SKB struct {
 	// friends; zero when the skb has no socket.
 	Family, RemoteIP4, LocalIP4, RemotePort, LocalPort uint32
 	RemoteIP6, LocalIP6                                [16]byte
-	// Sock is the skb's socket as struct bpf_sock (BPFSockSize bytes,
-	// read-only), what skb->sk points to; nil when it has none.
+	// Sock is the skb's socket as struct bpf_sock (BPFSock, read-only), what skb->sk points to; nil when it has none.
 	Sock []byte
 	// NoDataEnd says data_end reads as 0: the kernel's test run sets
 	// the packet pointers only for types with direct packet access

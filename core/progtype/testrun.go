@@ -107,28 +107,21 @@ func (r *Run) buildSKB(in Input) error {
 	}
 	s.Meta = s.Data
 	s.WireLen = 0
-	if r.Type.Name != "flow_dissector" {
-		if err := checkL3(data); err != nil {
-			return err
-		}
-	}
-	switch r.Type.Name {
-	case "flow_dissector":
-		// bpf_flow_dissect runs without an skb, hence without a socket.
-	case "cgroup_skb":
-		s.NoDataEnd = true
-		testRunSock(s, data)
-	default:
-		testRunSock(s, data)
-	}
 	if r.Type.Name == "flow_dissector" {
-		// bpf_flow_dissect starts the keys at the network header with
-		// the Ethernet protocol (test runs dissect from the Ethernet
-		// header, which data points to).
+		// bpf_flow_dissect runs without an skb (so without a socket or
+		// a check of the network header) and starts the keys at the
+		// network header with the Ethernet protocol (test runs dissect
+		// from the Ethernet header, which data points to).
 		s.FlowKeys = make([]byte, FlowKeys.Size)
 		binary.LittleEndian.PutUint16(s.FlowKeys[0:], ETHHLen) // nhoff
 		binary.LittleEndian.PutUint16(s.FlowKeys[2:], ETHHLen) // thoff
 		copy(s.FlowKeys[10:12], data[12:14])                   // n_proto, big endian as on the wire
+	} else {
+		if err := checkL3(data); err != nil {
+			return err
+		}
+		s.NoDataEnd = r.Type.Name == "cgroup_skb"
+		testRunSock(s, data)
 	}
 	if len(in.Ctx) > 0 {
 		if err := skbFromCtx(s, in.Ctx); err != nil {

@@ -170,13 +170,14 @@ const sockSize = 640
 // verifier's bpf_sock rewrites read.
 func kernelSock(b []byte) []byte {
 	sk := make([]byte, sockSize)
-	put16(sk, progtype.SkcFamily, get32(b, 4))
-	put32(sk, progtype.SkcRcvSaddr, get32(b, 24))
-	put32(sk, progtype.SkcDaddr, get32(b, 52))
-	copy(sk[progtype.SkcV6RcvSaddr:progtype.SkcV6RcvSaddr+16], b[28:44])
-	copy(sk[progtype.SkcV6Daddr:progtype.SkcV6Daddr+16], b[56:72])
-	sk[progtype.SkcState] = b[72]
-	if int32(get32(b, 76)) == -1 {
+	field := func(name string) []byte { return progtype.SockField(b, name) }
+	put16(sk, progtype.SkcFamily, get32(field("family"), 0))
+	copy(sk[progtype.SkcRcvSaddr:], field("src_ip4"))
+	copy(sk[progtype.SkcDaddr:], field("dst_ip4"))
+	copy(sk[progtype.SkcV6RcvSaddr:], field("src_ip6"))
+	copy(sk[progtype.SkcV6Daddr:], field("dst_ip6"))
+	sk[progtype.SkcState] = field("state")[0]
+	if int32(get32(field("rx_queue_mapping"), 0)) == -1 {
 		put16(sk, progtype.SkRxQueueMapping, 0xffff) // no queue mapping
 	}
 	return sk

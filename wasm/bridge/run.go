@@ -114,12 +114,12 @@ func runInterp(params json.RawMessage) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	ans.Run = runResult(req.Maps, res, res.Duration)
+	ans.Run = runResult(req.Maps, res)
 	return ans, nil
 }
 
-func runResult(specs []record.Map, res *testrun.Result, d time.Duration) *RunResult {
-	r := &RunResult{OK: res.Run.OK, Errno: res.Run.Errno, Error: res.Run.Error, DataOut: hex.EncodeToString(res.Run.DataOut), Ns: d.Nanoseconds(), Output: []string{}}
+func runResult(specs []record.Map, res *testrun.Result) *RunResult {
+	r := &RunResult{OK: res.Run.OK, Errno: res.Run.Errno, Error: res.Run.Error, DataOut: hex.EncodeToString(res.Run.DataOut), Ns: res.Duration.Nanoseconds(), Output: []string{}}
 	if res.State != nil {
 		for _, line := range strings.Split(strings.TrimRight(res.State.TracePipe.String(), "\n"), "\n") {
 			if line != "" {
