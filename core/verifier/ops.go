@@ -69,7 +69,10 @@ func (v *verifier) ctxIsValidAccess(off, size, t int) (bool, regType, int) {
 // attachTypeName is the expected attach type the rules see (cgroup_sock
 // programs default to sock_create, as bpf_prog_load_fixup_attach_type
 // sets it).
-func (v *verifier) attachTypeName() string { return v.attach }
+// attachTypeName is the program's expected attach type by name: the
+// kernel's number, which is 0 (cgroup_inet_ingress) when the loader gave
+// none and no default applies.
+func (v *verifier) attachTypeName() string { return attachTypeNames[v.attachType] }
 
 // sockIsValidAccess applies the rules of loads through socket pointers.
 func sockIsValidAccess(t regType, off, size, access int) (bool, int) {

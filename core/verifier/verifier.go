@@ -169,7 +169,6 @@ type verifier struct {
 	pokeDescs                 []int  // tail calls the JIT patches directly
 	rndState                  uint64 // BPF_F_TEST_RND_HI32 values
 	tstampTypeAccess          bool   // a tc program read __sk_buff.tstamp_type
-	attach                    string // expected attach type, after the kernel's defaults
 	batching                  bool   // patch records into pending (beginBatch)
 	pending                   []pendingPatch
 	enforceExpectedAttachType bool
@@ -330,15 +329,12 @@ func (v *verifier) progLoadChecks() int {
 	}
 	// bpf_prog_load_fixup_attach_type: defaults for types that once had
 	// no attach types
-	v.attach = o.AttachType
 	if o.AttachType == "" {
 		switch pt {
 		case progCgroupSock:
 			v.attachType = attachCgroupInetSockCreate
-			v.attach = "cgroup_inet_sock_create"
 		case progSkReuseport:
 			v.attachType = attachSkReuseportSelect
-			v.attach = "sk_reuseport_select"
 		}
 	}
 	if !checkAttach(pt, v.attachType) {

@@ -6,7 +6,7 @@ import "github.com/bpfplay/bpfplay/core/isa"
 // type, its expected attach type and the loader's privileges.
 type Env struct {
 	ProgType   string // kernel name without BPF_PROG_TYPE_, lower case
-	AttachType string // expected_attach_type, kernel name without BPF_, lower case ("": 0, cgroup_inet_ingress)
+	AttachType string // expected_attach_type, kernel name without BPF_, lower case (0 is cgroup_inet_ingress)
 	BPFCapable bool   // CAP_BPF (root)
 	Perfmon    bool   // CAP_PERFMON (root)
 	SysAdmin   bool   // CAP_SYS_ADMIN (root)
@@ -165,9 +165,7 @@ func cgroupCommon(h string, e *Env) string {
 	case "get_local_storage":
 		return "bpf_get_local_storage"
 	case "get_retval", "set_retval":
-		// A program loaded without expected_attach_type has attach
-		// type 0, which is BPF_CGROUP_INET_INGRESS.
-		if cgroupAttachNoRetval[e.AttachType] || e.AttachType == "" {
+		if cgroupAttachNoRetval[e.AttachType] {
 			return ""
 		}
 		return "bpf_" + h
