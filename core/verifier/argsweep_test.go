@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/bpfplay/bpfplay/core/asm/kernel"
 	"github.com/bpfplay/bpfplay/core/record"
 )
 
@@ -57,21 +56,10 @@ func argSweepCases(t *testing.T) []messageCase {
 			}
 			for h := 1; h <= maxHelper6_1; h++ {
 				src := init + k.setup + fmt.Sprintf("call %d\nout:\nr0 = 0\nexit\n", h)
-				l, err := kernel.Assemble(src)
-				if err != nil {
-					t.Fatalf("%v\n%s", err, src)
-				}
+				in := sweepProgram(t, fmt.Sprintf("bpfplay/arg sweep: %s %s %d", pt, k.name, h), pt, src, &m)
 				// Socket filters also load unprivileged (fewer helpers,
 				// stricter pointer rules).
-				in := &record.In{Name: fmt.Sprintf("bpfplay/arg sweep: %s %s %d", pt, k.name, h), ProgType: pt, Insns: l.Program.Encode(),
-					Unpriv: pt == "socket_filter"}
-				if len(l.MapRefs) > 0 {
-					mm := m
-					for _, r := range l.MapRefs {
-						mm.Fixups = append(mm.Fixups, r.Slot)
-					}
-					in.Maps = []record.Map{mm}
-				}
+				in.Unpriv = pt == "socket_filter"
 				cases = append(cases, messageCase{in: in})
 			}
 		}

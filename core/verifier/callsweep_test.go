@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/bpfplay/bpfplay/core/asm/kernel"
 	"github.com/bpfplay/bpfplay/core/record"
 )
 
@@ -40,20 +39,9 @@ func callSweepCases(t *testing.T) []messageCase {
 					}
 					sb.WriteString("r0 = 0\nexit\n")
 				}
-				l, err := kernel.Assemble(sb.String())
-				if err != nil {
-					t.Fatalf("%v\n%s", err, sb.String())
-				}
-				in := &record.In{Name: fmt.Sprintf("bpfplay/call sweep: depth %d stack %d tail %v", depth, size, tail),
-					ProgType: "socket_filter", Insns: l.Program.Encode()}
-				if len(l.MapRefs) > 0 {
-					m := record.Map{Name: "progs", Type: "prog_array", KeySize: 4, ValueSize: 4, MaxEntries: 1}
-					for _, r := range l.MapRefs {
-						m.Fixups = append(m.Fixups, r.Slot)
-					}
-					in.Maps = []record.Map{m}
-				}
-				cases = append(cases, messageCase{in: in})
+				progs := record.Map{Name: "progs", Type: "prog_array", KeySize: 4, ValueSize: 4, MaxEntries: 1}
+				cases = append(cases, messageCase{in: sweepProgram(t, fmt.Sprintf("bpfplay/call sweep: depth %d stack %d tail %v", depth, size, tail),
+					"socket_filter", sb.String(), &progs)})
 			}
 		}
 	}

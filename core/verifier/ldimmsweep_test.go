@@ -24,13 +24,6 @@ const ldImmSweepAnswers = "testdata/ldimm-sweep.answers.jsonl.gz"
 const mapFixup = -1 << 31
 
 func ldImmSweepCases() []messageCase {
-	slot := func(op, dst, src uint8, off int16, imm int32) []byte {
-		b := make([]byte, 8)
-		b[0], b[1] = op, dst|src<<4
-		binary.LittleEndian.PutUint16(b[2:], uint16(off))
-		binary.LittleEndian.PutUint32(b[4:], uint32(imm))
-		return b
-	}
 	var cases []messageCase
 	for src := uint8(0); src <= 7; src++ {
 		imms := []int32{0, 3, 4, -1, 1}
@@ -44,13 +37,13 @@ func ldImmSweepCases() []messageCase {
 			for _, hi := range []int32{0, 8, 60, 64, -1} {
 				for _, use := range []string{"load", "none"} {
 					var insns []byte
-					insns = append(insns, slot(0x18, 1, src, 0, imm)...)
-					insns = append(insns, slot(0, 0, 0, 0, hi)...)
+					insns = append(insns, rawSlot(0x18, 1, src, 0, imm)...)
+					insns = append(insns, rawSlot(0, 0, 0, 0, hi)...)
 					if use == "load" {
-						insns = append(insns, slot(0x61, 0, 1, 0, 0)...) // r0 = *(u32 *)(r1 +0)
+						insns = append(insns, rawSlot(0x61, 0, 1, 0, 0)...) // r0 = *(u32 *)(r1 +0)
 					}
-					insns = append(insns, slot(0xb7, 0, 0, 0, 0)...)
-					insns = append(insns, slot(0x95, 0, 0, 0, 0)...)
+					insns = append(insns, rawSlot(0xb7, 0, 0, 0, 0)...)
+					insns = append(insns, rawSlot(0x95, 0, 0, 0, 0)...)
 					what := fmt.Sprint(imm)
 					m := record.Map{Name: "vals", Type: "array", KeySize: 4, ValueSize: 64, MaxEntries: 1}
 					if imm == mapFixup {

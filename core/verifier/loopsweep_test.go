@@ -3,9 +3,6 @@ package verifier
 import (
 	"fmt"
 	"testing"
-
-	"github.com/bpfplay/bpfplay/core/asm/kernel"
-	"github.com/bpfplay/bpfplay/core/record"
 )
 
 // The loop sweep: bounded loops the verifier walks iteration by
@@ -23,9 +20,6 @@ import (
 //	BPFPLAY_ORACLE_OUTPUT=/tmp/ls.out.jsonl go test ./core/verifier -run TestLoopSweep
 
 const loopSweepAnswers = "testdata/loop-sweep.answers.jsonl.gz"
-
-// level2 asks for the whole log (level 1 keeps only the failing path).
-var level2 = 2
 
 func loopSweepCases(t *testing.T) []messageCase {
 	bodies := []struct{ name, code string }{
@@ -47,24 +41,18 @@ func loopSweepCases(t *testing.T) []messageCase {
 						loop = fmt.Sprintf("r2 = %d\nloop:\n%sr2 -= %d\nif r2 s> 0 goto loop\n", n, b.code, step)
 					}
 					src := "r6 = r1\n*(u64 *)(r10 -8) = 0\nr3 = 0\n" + loop + "r0 = r3\nexit\n"
-					l, err := kernel.Assemble(src)
-					if err != nil {
-						t.Fatalf("%v\n%s", err, src)
-					}
-					cases = append(cases, messageCase{in: &record.In{Name: fmt.Sprintf("bpfplay/loop sweep: %s n=%d step=%d %s", b.name, n, step, dir),
-						ProgType: "socket_filter", Insns: l.Program.Encode(), LogLevel: &level2}})
+					in := sweepProgram(t, fmt.Sprintf("bpfplay/loop sweep: %s n=%d step=%d %s", b.name, n, step, dir), "socket_filter", src, nil)
+					in.LogLevel = &level2
+					cases = append(cases, messageCase{in: in})
 				}
 			}
 		}
 		// A bound the packet decides (at most 16).
 		src := "r6 = r1\n*(u64 *)(r10 -8) = 0\nr3 = 0\nr5 = *(u32 *)(r1 +0)\nif r5 > 16 goto out\nr2 = 0\nloop:\n" + b.code +
 			"r2 += 1\nif r2 < r5 goto loop\nout:\nr0 = r3\nexit\n"
-		l, err := kernel.Assemble(src)
-		if err != nil {
-			t.Fatalf("%v\n%s", err, src)
-		}
-		cases = append(cases, messageCase{in: &record.In{Name: "bpfplay/loop sweep: " + b.name + " packet bound",
-			ProgType: "socket_filter", Insns: l.Program.Encode(), LogLevel: &level2}})
+		in := sweepProgram(t, "bpfplay/loop sweep: "+b.name+" packet bound", "socket_filter", src, nil)
+		in.LogLevel = &level2
+		cases = append(cases, messageCase{in: in})
 	}
 	return cases
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/bpfplay/bpfplay/core/asm/kernel"
 	"github.com/bpfplay/bpfplay/core/record"
 )
 
@@ -74,18 +73,9 @@ func mapFuncSweepCases(t *testing.T) []messageCase {
 					src = "*(u64 *)(r10 -8) = 0\nr6 = r1\nr2 = map[m] ll\nr1 = r6\nr3 = 0\n"
 				}
 				src += "call bpf_" + c.name + "\nr0 = 0\nexit\n"
-				l, err := kernel.Assemble(src)
-				if err != nil {
-					t.Fatalf("%s: %v\n%s", c.name, err, src)
-				}
 				mm := m
 				mm.Name = "m"
-				in := &record.In{Name: fmt.Sprintf("bpfplay/mapfunc sweep: %s %s(%s)", pt, c.name, m.Type), ProgType: pt,
-					Insns: l.Program.Encode(), Maps: []record.Map{mm}}
-				for _, r := range l.MapRefs {
-					in.Maps[0].Fixups = append(in.Maps[0].Fixups, r.Slot)
-				}
-				cases = append(cases, messageCase{in: in})
+				cases = append(cases, messageCase{in: sweepProgram(t, fmt.Sprintf("bpfplay/mapfunc sweep: %s %s(%s)", pt, c.name, m.Type), pt, src, &mm)})
 			}
 		}
 	}

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/bpfplay/bpfplay/core/asm/kernel"
 	"github.com/bpfplay/bpfplay/core/record"
 )
 
@@ -26,16 +25,10 @@ func mapValueSweepCases(t *testing.T) []messageCase {
 	var cases []messageCase
 	add := func(name string, valueSize int, body string) {
 		src := lookup + body + "out:\nr0 = 0\nexit\n"
-		l, err := kernel.Assemble(src)
-		if err != nil {
-			t.Fatalf("%v\n%s", err, src)
-		}
 		m := record.Map{Name: "vals", Type: "array", KeySize: 4, ValueSize: uint32(valueSize), MaxEntries: 1}
-		for _, r := range l.MapRefs {
-			m.Fixups = append(m.Fixups, r.Slot)
-		}
-		cases = append(cases, messageCase{in: &record.In{Name: "bpfplay/mapval sweep: " + name, ProgType: "socket_filter",
-			Insns: l.Program.Encode(), Maps: []record.Map{m}, Unpriv: true}})
+		in := sweepProgram(t, "bpfplay/mapval sweep: "+name, "socket_filter", src, &m)
+		in.Unpriv = true
+		cases = append(cases, messageCase{in: in})
 	}
 	for _, vs := range []int{4, 13, 64} {
 		for _, sz := range []int{1, 2, 4, 8} {

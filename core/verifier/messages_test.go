@@ -193,42 +193,7 @@ func readAnswers(t *testing.T, answersPath string) map[string]*answer {
 
 // TestMessages checks bpfplay's verdict, errno, error line, statistics,
 // log and xlated program against Linux 6.1 for each case of the table.
-func TestMessages(t *testing.T) {
-	cases := parseMessages(t)
-	if p := os.Getenv("BPFPLAY_ORACLE_INPUT"); p != "" {
-		f, err := os.Create(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		w := record.NewWriter(f)
-		for _, c := range cases {
-			w.Write(c.in)
-		}
-		f.Close()
-		t.Logf("wrote %d programs to %s for the kernel oracle", len(cases), p)
-		return
-	}
-	if p := os.Getenv("BPFPLAY_ORACLE_OUTPUT"); p != "" {
-		writeAnswers(t, cases, p, answersPath, true)
-		return
-	}
-	answers := readAnswers(t, answersPath)
-	for _, c := range cases {
-		t.Run(strings.TrimPrefix(c.in.Name, "bpfplay/messages: "), func(t *testing.T) {
-			a := answers[c.in.Name]
-			if a == nil {
-				t.Fatalf("no kernel answer for %q: rerun the oracle (see messages_test.go)", c.in.Name)
-			}
-			compareAnswer(t, c.in, false, a)
-			if c.in.Unpriv {
-				if a.Unpriv == nil {
-					t.Fatalf("no unprivileged kernel answer")
-				}
-				compareAnswer(t, c.in, true, a.Unpriv)
-			}
-		})
-	}
-}
+func TestMessages(t *testing.T) { runSweep(t, parseMessages(t), answersPath, true) }
 
 func compareAnswer(t *testing.T, in *record.In, unpriv bool, a *answer) {
 	t.Helper()

@@ -1,7 +1,6 @@
 package verifier
 
 import (
-	"encoding/binary"
 	"fmt"
 	"testing"
 
@@ -31,21 +30,14 @@ func opcodeSweepCases() []messageCase {
 		{"zero", 0, 0, 0, 0}, {"src1", 0, 1, 0, 0}, {"dst10", 10, 0, 0, 0}, {"dst11", 11, 0, 0, 0},
 		{"src11", 0, 11, 0, 0}, {"off1", 0, 0, 1, 0}, {"imm1", 0, 0, 0, 1}, {"imm-1", 0, 0, 0, -1},
 	}
-	slot := func(op, dst, src uint8, off int16, imm int32) []byte {
-		b := make([]byte, 8)
-		b[0], b[1] = op, dst|src<<4
-		binary.LittleEndian.PutUint16(b[2:], uint16(off))
-		binary.LittleEndian.PutUint32(b[4:], uint32(imm))
-		return b
-	}
-	r0 := slot(0xb7, 0, 0, 0, 0)
-	exit := slot(0x95, 0, 0, 0, 0)
+	r0 := rawSlot(0xb7, 0, 0, 0, 0)
+	exit := rawSlot(0x95, 0, 0, 0, 0)
 	var cases []messageCase
 	for op := 0; op < 256; op++ {
 		for _, v := range variants {
 			var insns []byte
 			insns = append(insns, r0...)
-			insns = append(insns, slot(uint8(op), v.dst, v.src, v.off, v.imm)...)
+			insns = append(insns, rawSlot(uint8(op), v.dst, v.src, v.off, v.imm)...)
 			if op == 0x18 {
 				insns = append(insns, make([]byte, 8)...) // ld_imm64's second half
 			} else {

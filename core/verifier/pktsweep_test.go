@@ -3,9 +3,6 @@ package verifier
 import (
 	"fmt"
 	"testing"
-
-	"github.com/bpfplay/bpfplay/core/asm/kernel"
-	"github.com/bpfplay/bpfplay/core/record"
 )
 
 // The packet sweep: direct packet access in XDP after a bounds check of
@@ -25,12 +22,7 @@ func packetSweepCases(t *testing.T) []messageCase {
 	var cases []messageCase
 	add := func(name, body string) {
 		src := "r6 = r1\nr2 = *(u32 *)(r1 +0)\nr3 = *(u32 *)(r1 +4)\n" + body + "out:\nr0 = 2\nexit\n"
-		l, err := kernel.Assemble(src)
-		if err != nil {
-			t.Fatalf("%v\n%s", err, src)
-		}
-		cases = append(cases, messageCase{in: &record.In{Name: "bpfplay/pkt sweep: " + name, ProgType: "xdp",
-			Insns: l.Program.Encode()}})
+		cases = append(cases, messageCase{in: sweepProgram(t, "bpfplay/pkt sweep: "+name, "xdp", src, nil)})
 	}
 	for _, n := range []int{0, 1, 8, 14, 64} {
 		check := fmt.Sprintf("r4 = r2\nr4 += %d\nif r4 > r3 goto out\n", n)

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/bpfplay/bpfplay/core/asm/kernel"
 	"github.com/bpfplay/bpfplay/core/record"
 )
 
@@ -34,19 +33,8 @@ func ptrSweepCases(t *testing.T) []messageCase {
 		// The stack the frame pointer cases read is written first.
 		init := "*(u64 *)(r10 -32) = 0\n*(u64 *)(r10 -24) = 0\n*(u64 *)(r10 -16) = 0\n*(u64 *)(r10 -8) = 0\n"
 		src := "r6 = r1\nr0 = 0\n" + init + body + "r0 = *(u8 *)(r2 +0)\nr0 = 0\nout:\nexit\n"
-		l, err := kernel.Assemble(src)
-		if err != nil {
-			t.Fatalf("%s: %v\n%s", name, err, src)
-		}
-		in := &record.In{Name: "bpfplay/ptr sweep: " + name, ProgType: "socket_filter", Insns: l.Program.Encode(), Unpriv: true}
-		for range l.Maps {
-			in.Maps = append(in.Maps, vals)
-		}
-		for _, r := range l.MapRefs {
-			in.Maps[r.Index].Fixups = append(in.Maps[r.Index].Fixups, r.Slot)
-		}
-		lv := 2
-		in.LogLevel = &lv
+		in := sweepProgram(t, "bpfplay/ptr sweep: "+name, "socket_filter", src, &vals)
+		in.Unpriv, in.LogLevel = true, &level2
 		cases = append(cases, messageCase{in: in})
 	}
 	for _, k := range kinds {

@@ -3,9 +3,6 @@ package verifier
 import (
 	"fmt"
 	"testing"
-
-	"github.com/bpfplay/bpfplay/core/asm/kernel"
-	"github.com/bpfplay/bpfplay/core/record"
 )
 
 // The scalar sweep: the verifier's range and tnum tracking through
@@ -53,13 +50,9 @@ func scalarSweepCases(t *testing.T) []messageCase {
 	var cases []messageCase
 	add := func(name, body string, unpriv ...bool) {
 		src := "r0 = 0\n" + body + "out:\nexit\n"
-		l, err := kernel.Assemble(src)
-		if err != nil {
-			t.Fatalf("%s: %v\n%s", name, err, src)
-		}
-		lv := 2
-		cases = append(cases, messageCase{in: &record.In{Name: "bpfplay/scalar sweep: " + name, ProgType: "socket_filter",
-			Insns: l.Program.Encode(), LogLevel: &lv, Unpriv: len(unpriv) > 0 && unpriv[0]}})
+		in := sweepProgram(t, "bpfplay/scalar sweep: "+name, "socket_filter", src, nil)
+		in.LogLevel, in.Unpriv = &level2, len(unpriv) > 0 && unpriv[0]
+		cases = append(cases, messageCase{in: in})
 	}
 	for ri, r := range sweepRanges {
 		for _, w := range []string{"r", "w"} {

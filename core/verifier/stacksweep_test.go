@@ -3,9 +3,6 @@ package verifier
 import (
 	"fmt"
 	"testing"
-
-	"github.com/bpfplay/bpfplay/core/asm/kernel"
-	"github.com/bpfplay/bpfplay/core/record"
 )
 
 // The stack sweep: one store (a constant, an unknown scalar, the frame
@@ -41,14 +38,9 @@ func stackSweepCases(t *testing.T) []messageCase {
 							store = fmt.Sprintf("*(%s *)(r10 %d) = 42\n", sizes[ws], woff)
 						}
 						src := "r0 = 0\n" + k.setup + store + fmt.Sprintf("r3 = *(%s *)(r10 %d)\nexit\n", sizes[rs], roff)
-						l, err := kernel.Assemble(src)
-						if err != nil {
-							t.Fatalf("%v\n%s", err, src)
-						}
-						lv := 2
-						cases = append(cases, messageCase{in: &record.In{
-							Name:     fmt.Sprintf("bpfplay/stack sweep: %s %d@%d read %d@%d", k.name, ws, woff, rs, roff),
-							ProgType: "socket_filter", Insns: l.Program.Encode(), LogLevel: &lv, Unpriv: true}})
+						in := sweepProgram(t, fmt.Sprintf("bpfplay/stack sweep: %s %d@%d read %d@%d", k.name, ws, woff, rs, roff), "socket_filter", src, nil)
+						in.LogLevel, in.Unpriv = &level2, true
+						cases = append(cases, messageCase{in: in})
 					}
 				}
 			}
