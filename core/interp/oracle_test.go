@@ -28,6 +28,15 @@ var (
 var edgeValues = []int64{0, 1, -1, 2, 7, 31, 32, 33, 63, 64, 65, 0x7fffffff, -0x80000000, 0xffffffff,
 	0x100000000, 0x7fffffffffffffff, -0x8000000000000000, 0x123456789abcdef0}
 
+// unaryCase applies op (to r2) to every edge value, one result each.
+func unaryCase(name, op string) testrun.Case {
+	var steps []string
+	for _, a := range edgeValues {
+		steps = append(steps, fmt.Sprintf("r2 = %d ll\n", a)+op)
+	}
+	return testrun.Case{Name: "interp/alu/" + name, Asm: ot.Steps(steps...), Maps: []testrun.NamedMap{ot.ResMap()}}
+}
+
 func aluCases() []testrun.Case {
 	var cs []testrun.Case
 	ops := []string{"+=", "-=", "*=", "/=", "%=", "|=", "&=", "^=", "<<=", ">>=", "s>>="}
@@ -42,26 +51,11 @@ func aluCases() []testrun.Case {
 					Maps: []testrun.NamedMap{ot.ResMap()}})
 			}
 		}
-		var steps []string
-		for _, a := range edgeValues {
-			steps = append(steps, fmt.Sprintf("r2 = %d ll\n%s2 = -%s2\nr0 = r2\n", a, w, w))
-		}
-		cs = append(cs, testrun.Case{Name: fmt.Sprintf("interp/alu/%s neg", w), Asm: ot.Steps(steps...),
-			Maps: []testrun.NamedMap{ot.ResMap()}})
-		steps = nil
-		for _, a := range edgeValues {
-			steps = append(steps, fmt.Sprintf("r2 = %d ll\n%s3 = %s2\nr0 = r3\n", a, w, w))
-		}
-		cs = append(cs, testrun.Case{Name: fmt.Sprintf("interp/alu/%s mov", w), Asm: ot.Steps(steps...),
-			Maps: []testrun.NamedMap{ot.ResMap()}})
+		cs = append(cs, unaryCase(w+" neg", fmt.Sprintf("%s2 = -%s2\nr0 = r2\n", w, w)),
+			unaryCase(w+" mov", fmt.Sprintf("%s3 = %s2\nr0 = r3\n", w, w)))
 	}
 	for _, swap := range []string{"be16", "be32", "be64", "le16", "le32", "le64"} {
-		var steps []string
-		for _, a := range edgeValues {
-			steps = append(steps, fmt.Sprintf("r2 = %d ll\nr2 = %s r2\nr0 = r2\n", a, swap))
-		}
-		cs = append(cs, testrun.Case{Name: "interp/alu/" + swap, Asm: ot.Steps(steps...),
-			Maps: []testrun.NamedMap{ot.ResMap()}})
+		cs = append(cs, unaryCase(swap, fmt.Sprintf("r2 = %s r2\nr0 = r2\n", swap)))
 	}
 	for _, w := range []string{"r", "w"} {
 		for _, op := range []string{"==", "!=", ">", ">=", "<", "<=", "s>", "s>=", "s<", "s<=", "&"} {
