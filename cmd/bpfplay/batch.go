@@ -28,9 +28,11 @@ per record in the same order: the verdict (ok, errno, error), the verifier
 log, insns_processed, xlated, jited and jited_func_lens (the x86-64 JIT's
 image of that xlated program, at the reference kernel's addresses, as the
 kernel reports its own), and the test run's result when the record has
-test_run. Records may be gzip-compressed. A record that cannot be processed
-(bad JSON, bad hex, unknown program type) gets ok=false with an errno and an
-error message, and the batch goes on.
+test_run. Records may be gzip-compressed. The record's maps are created
+first: one the kernel would refuse (BPF_MAP_CREATE, or the update of an
+initial entry) gives ok=false at stage map_create with the kernel's errno.
+A record that cannot be processed (bad JSON, bad hex, unknown program type)
+gets ok=false with an errno and an error message, and the batch goes on.
 
 --no-verify runs programs without the verifier, as Linux's test_bpf module
 does: ok then only says the record could be read.

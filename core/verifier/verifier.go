@@ -476,7 +476,9 @@ func (v *verifier) printStats() {
 // checkAbnormalReturn is what check_btf_info does for a program loaded
 // without BTF func info (bpfplay's programs never carry it): a
 // subprogram may not end the program from inside, by a tail call or by
-// a failing legacy packet load.
+// a failing legacy packet load. (So the stack checks for tail calls in
+// subprograms in checkMaxStackDepthFrom only matter once records can
+// carry func info; they follow the kernel and stay for that.)
 func (v *verifier) checkAbnormalReturn() error {
 	for i := 1; i < len(v.subprogs); i++ {
 		switch {
